@@ -1,0 +1,170 @@
+/// One `/proc/dahdi/<span>` file, parsed. This is the only place the kernel shows timing slips, and it shows the
+/// echo canceller per channel. Counter lines appear only when non-zero, so a missing line reads as 0.
+public struct ProcSpan: Sendable, Hashable, Codable {
+    public var number: Int
+    public var name: String
+    public var description: String
+    public var isSyncMaster: Bool
+    public var lineConfig: LineConfig
+    public var alarms: SpanAlarms
+    public var isClockSource: Bool
+    public var bipolarViolations: Int
+    public var crc4Errors: Int
+    public var eBitErrors: Int
+    public var framingAlignmentErrors: Int
+    public var irqMisses: Int
+    public var timingSlips: Int
+    public var channels: [ProcChannel]
+
+    public init(number: Int, name: String, description: String, isSyncMaster: Bool = false,
+                lineConfig: LineConfig = [], alarms: SpanAlarms = [], isClockSource: Bool = false,
+                bipolarViolations: Int = 0, crc4Errors: Int = 0, eBitErrors: Int = 0,
+                framingAlignmentErrors: Int = 0, irqMisses: Int = 0, timingSlips: Int = 0,
+                channels: [ProcChannel] = []) {
+        self.number = number; self.name = name; self.description = description; self.isSyncMaster = isSyncMaster
+        self.lineConfig = lineConfig; self.alarms = alarms; self.isClockSource = isClockSource
+        self.bipolarViolations = bipolarViolations; self.crc4Errors = crc4Errors; self.eBitErrors = eBitErrors
+        self.framingAlignmentErrors = framingAlignmentErrors; self.irqMisses = irqMisses
+        self.timingSlips = timingSlips; self.channels = channels
+    }
+}
+
+public struct ProcChannel: Sendable, Hashable, Codable {
+    public var channel: Int
+    public var name: String
+    /// Nil when no signalling is configured (the kernel prints nothing, or `Reserved` for an empty slot).
+    public var signalling: Signalling?
+    public var isBundleMaster: Bool
+    public var isReserved: Bool
+    public var inUse: Bool
+    public var noPCM: Bool
+    public var alarms: SpanAlarms
+    public var echoCanceller: String?
+    public var echoCancellerActive: Bool?
+
+    public init(channel: Int, name: String, signalling: Signalling? = nil, isBundleMaster: Bool = false,
+                isReserved: Bool = false, inUse: Bool = false, noPCM: Bool = false, alarms: SpanAlarms = [],
+                echoCanceller: String? = nil, echoCancellerActive: Bool? = nil) {
+        self.channel = channel; self.name = name; self.signalling = signalling; self.isBundleMaster = isBundleMaster
+        self.isReserved = isReserved; self.inUse = inUse; self.noPCM = noPCM; self.alarms = alarms
+        self.echoCanceller = echoCanceller; self.echoCancellerActive = echoCancellerActive
+    }
+}
+
+/// A line of a /proc file the parser could not understand (kept as evidence, never fatal).
+public struct ParseIssue: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var text: String
+    public var message: String
+
+    public init(file: String, line: Int, text: String, message: String) {
+        self.file = file; self.line = line; self.text = text; self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(message): \(text)" }
+}
+
+public enum ProcDahdiParser {
+    static let alarmWords: Set<Substring> = ["BLUE", "YELLOW", "RED", "LOOP", "RECOVERING", "NOTOPEN"]
+
+    /// Parses the text of `/proc/dahdi/N`. Returns nil (with an issue) when the header line is not a span header.
+    public static func parse(_ text: String, file: String) -> (span: ProcSpan?, issues: [ParseIssue]) {
+        var issues: [ParseIssue] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let header = lines.first, var span = parseHeader(header) else {
+            issues.append(ParseIssue(file: file, line: 1, text: String(lines.first ?? ""),
+                                     message: "not a DAHDI span header"))
+            return (nil, issues)
+        }
+        for (index, rawLine) in lines.enumerated().dropFirst() {
+            let line = rawLine.trimmingWhitespace()
+            if line.isEmpty { continue }
+            if let (label, value) = counterLine(line) {
+                switch label {
+                case "BPV count": span.bipolarViolations = value
+                case "CRC4 error count": span.crc4Errors = value
+                case "E-bit error count": span.eBitErrors = value
+                case "FAS error count": span.framingAlignmentErrors = value
+                case "IRQ misses": span.irqMisses = value
+                case "Timing slips": span.timingSlips = value
+                default:
+                    issues.append(ParseIssue(file: file, line: index + 1, text: String(rawLine),
+                                             message: "unknown counter"))
+                }
+            } else if let channel = parseChannel(line) {
+                span.channels.append(channel)
+            } else {
+                issues.append(ParseIssue(file: file, line: index + 1, text: String(rawLine),
+                                         message: "unrecognised line"))
+            }
+        }
+        return (span, issues)
+    }
+
+    /// `Span 1: DYN/loc/1:0 "Dynamic 'loc' span at '1:0'" (MASTER) ESF/B8ZS RED ClockSource `
+    static func parseHeader(_ line: Substring) -> ProcSpan? {
+        guard line.hasPrefix("Span "), let colon = line.firstIndex(of: ":"),
+              let number = Int(line[line.index(line.startIndex, offsetBy: 5)..<colon]),
+              let openQuote = line[colon...].firstIndex(of: "\""), let closeQuote = line.lastIndex(of: "\""),
+              openQuote < closeQuote
+        else { return nil }
+        let name = line[line.index(after: colon)..<openQuote].trimmingWhitespace()
+        let description = line[line.index(after: openQuote)..<closeQuote]
+        var span = ProcSpan(number: number, name: String(name), description: String(description))
+        for word in line[line.index(after: closeQuote)...].split(separator: " ") {
+            if word == "(MASTER)" { span.isSyncMaster = true }
+            else if word == "ClockSource" { span.isClockSource = true }
+            else if alarmWords.contains(word) { span.alarms.formUnion(SpanAlarms(kernelWords: word)) }
+            else { span.lineConfig.formUnion(LineConfig(kernelNames: word)) }
+        }
+        return span
+    }
+
+    static func counterLine(_ line: Substring) -> (Substring, Int)? {
+        guard let colon = line.lastIndex(of: ":"), let value = Int(line[line.index(after: colon)...].trimmingWhitespace())
+        else { return nil }
+        let label = line[..<colon]
+        guard label.first?.isLetter == true, !label.contains(where: \.isNumber) || label.hasPrefix("CRC4") else {
+            return nil
+        }
+        return (label, value)
+    }
+
+    /// `  25 DYN/loc/1:1/1 FXOKS (In use) RED (EC: MG2 - INACTIVE) `
+    static func parseChannel(_ line: Substring) -> ProcChannel? {
+        guard let space = line.firstIndex(of: " "), let number = Int(line[..<space]) else { return nil }
+        var rest = line[space...].trimmingWhitespace()
+        let nameEnd = rest.firstIndex(of: " ") ?? rest.endIndex
+        var channel = ProcChannel(channel: number, name: String(rest[..<nameEnd]))
+        rest = rest[nameEnd...].trimmingWhitespace()
+        if let ecStart = rest.firstRange(of: "(EC: ") {
+            let inner = rest[ecStart.upperBound...].prefix { $0 != ")" }
+            if let dash = inner.firstRange(of: " - ") {
+                channel.echoCanceller = String(inner[..<dash.lowerBound])
+                channel.echoCancellerActive = inner[dash.upperBound...] == "ACTIVE"
+            }
+            rest = rest[..<ecStart.lowerBound].trimmingWhitespace()
+        }
+        // Signalling names may contain spaces ("SF (ToneOnly)"), so match the longest known name first.
+        let names = Signalling.kernelNames.sorted { $0.1.count > $1.1.count }
+        if let match = names.first(where: { rest.hasPrefix($0.1 + " ") || rest == $0.1 }) {
+            channel.signalling = match.0
+            rest = rest.dropFirst(match.1.count).trimmingWhitespace()
+        }
+        var remaining = rest
+        for (flag, apply) in [("(In use)", { (c: inout ProcChannel) in c.inUse = true }),
+                              ("(no pcm)", { (c: inout ProcChannel) in c.noPCM = true })] {
+            if let range = remaining.firstRange(of: flag) {
+                apply(&channel)
+                remaining = (remaining[..<range.lowerBound] + " " + remaining[range.upperBound...])[...]
+            }
+        }
+        for word in remaining.split(separator: " ") {
+            if word == "Master" { channel.isBundleMaster = true }
+            else if word == "Reserved" { channel.isReserved = true }
+            else if alarmWords.contains(word) { channel.alarms.formUnion(SpanAlarms(kernelWords: word)) }
+        }
+        return channel
+    }
+}

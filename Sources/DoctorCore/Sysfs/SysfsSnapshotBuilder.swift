@@ -1,0 +1,67 @@
+/// One sysfs object (a DAHDI device, span or channel) as a discoverer found it: its name, its parent's name and a
+/// way to read its attributes. Keeps attribute parsing pure and shared by the libudev and directory readers.
+public struct SysfsObject {
+    public var name: String
+    public var parentName: String?
+    public var attribute: (String) -> String?
+
+    public init(name: String, parentName: String?, attribute: @escaping (String) -> String?) {
+        self.name = name; self.parentName = parentName; self.attribute = attribute
+    }
+}
+
+public enum SysfsSnapshotBuilder {
+    public static func device(_ object: SysfsObject, spanNumbers: [Int]) -> SysfsDevice {
+        let read = object.attribute
+        return SysfsDevice(
+            name: object.name, manufacturer: SysfsValue.string(read("manufacturer")),
+            type: SysfsValue.string(read("type")), spanCount: SysfsValue.int(read("span_count")),
+            hardwareID: SysfsValue.string(read("hardware_id")), location: SysfsValue.string(read("location")),
+            // Kernels >= 4.13 name these dahdi_spantype / dahdi_registration_time; older ones spantype / registration_time.
+            spanTypes: SysfsValue.spanTypes(read("dahdi_spantype") ?? read("spantype")),
+            registrationTime: SysfsValue.string(read("dahdi_registration_time") ?? read("registration_time")),
+            assignedSpans: spanNumbers.sorted())
+    }
+
+    /// `span-N` objects; anything else is not a span and yields nil.
+    public static func span(_ object: SysfsObject) -> SysfsSpan? {
+        guard object.name.hasPrefix("span-"), let number = Int(object.name.dropFirst(5)) else { return nil }
+        let read = object.attribute
+        return SysfsSpan(
+            number: number, device: object.parentName, name: SysfsValue.string(read("name")),
+            description: SysfsValue.string(read("desc")), spanType: SysfsValue.string(read("spantype")),
+            localSpan: SysfsValue.int(read("local_spanno")), alarms: SysfsValue.hexAlarms(read("alarms")),
+            lbo: SysfsValue.int(read("lbo")), syncSource: SysfsValue.int(read("syncsrc")),
+            isDigital: SysfsValue.bool(read("is_digital")), isSyncMaster: SysfsValue.bool(read("is_sync_master")),
+            baseChannel: SysfsValue.int(read("basechan")), channels: SysfsValue.int(read("channels")),
+            lineConfig: read("lineconfig").map { LineConfig(kernelNames: $0[...]) },
+            lineCompat: read("linecompat").map { LineConfig(kernelNames: $0[...]) })
+    }
+
+    public static func channel(_ object: SysfsObject) -> SysfsChannel? {
+        let read = object.attribute
+        guard let number = SysfsValue.int(read("channo")) ?? channelNumber(fromDeviceName: object.name) else { return nil }
+        return SysfsChannel(
+            channel: number, position: SysfsValue.int(read("chanpos")), name: SysfsValue.string(read("name")),
+            signalling: SysfsValue.string(read("sig")).flatMap { Signalling(kernelName: $0[...]) },
+            alarms: read("alarms").map { SpanAlarms(kernelWords: $0[...]) },
+            echoCancellerFactory: SysfsValue.string(read("ec_factory")),
+            echoCancellerActive: SysfsValue.echoCancellerActive(read("ec_state")),
+            inUse: SysfsValue.bool(read("in_use")))
+    }
+
+    /// Channel devices are not numbered by name (`dahdi!chan!001!002` is span 1 position 2); only `channo` says.
+    static func channelNumber(fromDeviceName name: String) -> Int? { nil }
+
+    /// Builds the snapshot; devices learn their assigned spans from the spans' parents.
+    public static func snapshot(moduleLoaded: Bool, moduleVersion: String?, autoAssignSpans: Bool?,
+                                devices: [SysfsObject], spans: [SysfsObject], channels: [SysfsObject]) -> SysfsSnapshot {
+        let parsedSpans = spans.compactMap(span).sorted { $0.number < $1.number }
+        let parsedDevices = devices.map { object in
+            device(object, spanNumbers: parsedSpans.filter { $0.device == object.name }.map(\.number))
+        }.sorted { $0.name < $1.name }
+        let parsedChannels = channels.compactMap(channel).sorted { $0.channel < $1.channel }
+        return SysfsSnapshot(moduleLoaded: moduleLoaded, moduleVersion: moduleVersion, autoAssignSpans: autoAssignSpans,
+                             devices: parsedDevices, spans: parsedSpans, channels: parsedChannels)
+    }
+}

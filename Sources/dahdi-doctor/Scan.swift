@@ -1,0 +1,35 @@
+import ArgumentParser
+import DoctorCore
+import DoctorLinux
+
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inventory every DAHDI device, span and channel (what dahdi_scan and lsdahdi show, in one place).",
+        discussion: """
+            Reads /dev/dahdi/ctl (DAHDI_GETVERSION, DAHDI_SPANSTAT, DAHDI_GET_PARAMS only; no channel is opened), \
+            sysfs and /proc/dahdi. Exit codes: 0 read; 69 DAHDI unavailable (driver not loaded, no control device, \
+            no device, no span assigned); 77 permission denied on the control device.
+            """)
+
+    @OptionGroup var roots: RootOptions
+
+    @Flag(help: "Print the inventory as JSON (schema_version 1).")
+    var json = false
+
+    func run() throws {
+        let scanner = DahdiScanner(roots: DahdiRoots(sysfs: roots.sysfsRoot, procfs: roots.procfsRoot, devfs: roots.devfsRoot))
+        let inventory = InventoryBuilder.build(scanner.read(), generator: "dahdi-doctor \(DahdiDoctor.version)")
+        if json {
+            print(try JSONOutput.encode(inventory))
+        } else {
+            print(ScanText.render(inventory), terminator: "")
+        }
+        let code = InventoryExit.code(for: inventory.status.code)
+        if code != 0 {
+            // One line a technician can act on, on stderr, whatever the output format.
+            printError("dahdi-doctor: \(inventory.status.message)")
+            throw ExitCode(code)
+        }
+    }
+}
