@@ -47,7 +47,7 @@ public struct InventoryDevice: Sendable, Hashable, Codable {
     public var name: String
     public var manufacturer: String?
     public var type: String?
-    public var hardwareID: String?
+    public var hardwareId: String?
     public var location: String?
     public var registrationTime: String?
     public var spanCount: Int?

@@ -36,7 +36,7 @@ public enum InventoryBuilder {
                            assignedSpan: assigned.first { $0.localSpan == local }?.number)
             } : []
             return InventoryDevice(name: device.name, manufacturer: device.manufacturer, type: device.type,
-                                   hardwareID: device.hardwareID, location: device.location,
+                                   hardwareId: device.hardwareId, location: device.location,
                                    registrationTime: device.registrationTime, spanCount: device.spanCount,
                                    spans: deviceSpans)
         }

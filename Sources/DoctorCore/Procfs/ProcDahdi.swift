@@ -37,16 +37,16 @@ public struct ProcChannel: Sendable, Hashable, Codable {
     public var isBundleMaster: Bool
     public var isReserved: Bool
     public var inUse: Bool
-    public var noPCM: Bool
+    public var noPcm: Bool
     public var alarms: SpanAlarms
     public var echoCanceller: String?
     public var echoCancellerActive: Bool?
 
     public init(channel: Int, name: String, signalling: Signalling? = nil, isBundleMaster: Bool = false,
-                isReserved: Bool = false, inUse: Bool = false, noPCM: Bool = false, alarms: SpanAlarms = [],
+                isReserved: Bool = false, inUse: Bool = false, noPcm: Bool = false, alarms: SpanAlarms = [],
                 echoCanceller: String? = nil, echoCancellerActive: Bool? = nil) {
         self.channel = channel; self.name = name; self.signalling = signalling; self.isBundleMaster = isBundleMaster
-        self.isReserved = isReserved; self.inUse = inUse; self.noPCM = noPCM; self.alarms = alarms
+        self.isReserved = isReserved; self.inUse = inUse; self.noPcm = noPcm; self.alarms = alarms
         self.echoCanceller = echoCanceller; self.echoCancellerActive = echoCancellerActive
     }
 }
@@ -154,7 +154,7 @@ public enum ProcDahdiParser {
         }
         var remaining = rest
         for (flag, apply) in [("(In use)", { (c: inout ProcChannel) in c.inUse = true }),
-                              ("(no pcm)", { (c: inout ProcChannel) in c.noPCM = true })] {
+                              ("(no pcm)", { (c: inout ProcChannel) in c.noPcm = true })] {
             if let range = remaining.firstRange(of: flag) {
                 apply(&channel)
                 remaining = (remaining[..<range.lowerBound] + " " + remaining[range.upperBound...])[...]

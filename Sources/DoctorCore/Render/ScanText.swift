@@ -20,7 +20,7 @@ public enum ScanText {
                 let spans = device.spans.map { span in
                     "\(span.localSpan):\(span.type ?? "?")" + (span.assignedSpan.map { "=span \($0)" } ?? " unassigned")
                 }.joined(separator: ", ")
-                table.add([device.name, dash(device.manufacturer), dash(device.type), dash(device.hardwareID),
+                table.add([device.name, dash(device.manufacturer), dash(device.type), dash(device.hardwareId),
                            dash(device.location), spans.isEmpty ? "-" : spans])
             }
             out.append(table.render())

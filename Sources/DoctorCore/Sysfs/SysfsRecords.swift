@@ -5,7 +5,7 @@ public struct SysfsDevice: Sendable, Hashable, Codable {
     public var manufacturer: String?
     public var type: String?
     public var spanCount: Int?
-    public var hardwareID: String?
+    public var hardwareId: String?
     public var location: String?
     /// `<local_spanno>:<TYPE>` lines from `spantype` or, on kernels >= 4.13, `dahdi_spantype`.
     public var spanTypes: [LocalSpanType]
@@ -14,10 +14,10 @@ public struct SysfsDevice: Sendable, Hashable, Codable {
     public var assignedSpans: [Int]
 
     public init(name: String, manufacturer: String? = nil, type: String? = nil, spanCount: Int? = nil,
-                hardwareID: String? = nil, location: String? = nil, spanTypes: [LocalSpanType] = [],
+                hardwareId: String? = nil, location: String? = nil, spanTypes: [LocalSpanType] = [],
                 registrationTime: String? = nil, assignedSpans: [Int] = []) {
         self.name = name; self.manufacturer = manufacturer; self.type = type; self.spanCount = spanCount
-        self.hardwareID = hardwareID; self.location = location; self.spanTypes = spanTypes
+        self.hardwareId = hardwareId; self.location = location; self.spanTypes = spanTypes
         self.registrationTime = registrationTime; self.assignedSpans = assignedSpans
     }
 }

@@ -16,7 +16,7 @@ public enum SysfsSnapshotBuilder {
         return SysfsDevice(
             name: object.name, manufacturer: SysfsValue.string(read("manufacturer")),
             type: SysfsValue.string(read("type")), spanCount: SysfsValue.int(read("span_count")),
-            hardwareID: SysfsValue.string(read("hardware_id")), location: SysfsValue.string(read("location")),
+            hardwareId: SysfsValue.string(read("hardware_id")), location: SysfsValue.string(read("location")),
             // Kernels >= 4.13 name these dahdi_spantype / dahdi_registration_time; older ones spantype / registration_time.
             spanTypes: SysfsValue.spanTypes(read("dahdi_spantype") ?? read("spantype")),
             registrationTime: SysfsValue.string(read("dahdi_registration_time") ?? read("registration_time")),

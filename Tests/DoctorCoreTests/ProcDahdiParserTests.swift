@@ -1,0 +1,49 @@
+import Testing
+@testable import DoctorCore
+
+@Suite struct ProcDahdiParserTests {
+    @Test(arguments: ["t1-red", "analog", "e1-yellow", "odd-lines"])
+    func goldenParse(name: String) throws {
+        let text = try Fixtures.read("proc/\(name).txt")
+        let parsed = ProcDahdiParser.parse(text, file: "/proc/dahdi/x")
+        struct Golden: Encodable { var span: ProcSpan?; var issues: [ParseIssue] }
+        try Fixtures.assertGolden(try JSONOutput.encode(Golden(span: parsed.span, issues: parsed.issues)) + "\n",
+                                  "proc/\(name).json")
+    }
+
+    @Test func t1CountersAndFlags() throws {
+        let span = try #require(ProcDahdiParser.parse(try Fixtures.read("proc/t1-red.txt"), file: "f").span)
+        #expect(span.number == 1 && span.name == "TE4/0/1" && span.description == "T4XXP (PCI) Card 0 Span 1")
+        #expect(span.isSyncMaster && span.isClockSource)
+        #expect(span.alarms == [.red])
+        #expect(span.lineConfig == [.esf, .b8zs])
+        #expect(span.bipolarViolations == 17 && span.crc4Errors == 3 && span.irqMisses == 2 && span.timingSlips == 41)
+        #expect(span.channels.map(\.channel) == [1, 2, 3, 24])
+        #expect(span.channels[1].isBundleMaster && !span.channels[2].isBundleMaster)
+        #expect(span.channels[3].signalling == .hdlcFCS && span.channels[3].inUse)
+    }
+
+    @Test func analogEchoCancellersAndOddSignalling() throws {
+        let span = try #require(ProcDahdiParser.parse(try Fixtures.read("proc/analog.txt"), file: "f").span)
+        let byNumber = Dictionary(uniqueKeysWithValues: span.channels.map { ($0.channel, $0) })
+        #expect(byNumber[25]?.echoCanceller == "MG2" && byNumber[25]?.echoCancellerActive == true)
+        #expect(byNumber[26]?.echoCanceller == "OSLEC" && byNumber[26]?.echoCancellerActive == false)
+        #expect(byNumber[26]?.alarms == [.red])
+        #expect(byNumber[27]?.isReserved == true && byNumber[27]?.signalling == nil)
+        #expect(byNumber[28]?.signalling == nil && byNumber[28]?.name == "WCTDM/0/3")
+        #expect(byNumber[29]?.signalling == .sf && byNumber[29]?.noPcm == true)
+        #expect(span.timingSlips == 0)
+    }
+
+    @Test func garbageIsAnIssueNotACrash() throws {
+        let parsed = ProcDahdiParser.parse(try Fixtures.read("proc/garbage.txt"), file: "/proc/dahdi/9")
+        #expect(parsed.span == nil)
+        #expect(parsed.issues.count == 1 && parsed.issues[0].line == 1 && parsed.issues[0].file == "/proc/dahdi/9")
+    }
+
+    @Test func survivesHostileInput() {
+        let inputs = ["", "\n\n", "Span : \"", "Span 1: \"\"", "Span 99999999999999999999: x \"y\"",
+                      String(repeating: "\t  1 x FXSKS (EC: ", count: 1000), "Span 1: a \"b\" \n\t\u{0}\u{1}\n\t 5"]
+        for input in inputs { _ = ProcDahdiParser.parse(input, file: "f") }
+    }
+}
