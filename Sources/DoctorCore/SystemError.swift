@@ -15,6 +15,9 @@ public struct SystemError: Error, Sendable, Hashable, Codable, CustomStringConve
     public var isPermissionDenied: Bool { code == 13 || code == 1 }    // EACCES, EPERM
     public var isNotFound: Bool { code == 2 || code == 6 || code == 19 } // ENOENT, ENXIO, ENODEV
     public var isInvalidArgument: Bool { code == 22 }                    // EINVAL: no such span/channel
+    /// The device is gone or is not a DAHDI control device (ENOENT, ENXIO, ENODEV, EBADF, ENOTTY): every further
+    /// request would fail the same way, so a walk over spans or channels stops at the first one.
+    public var endsTheWalk: Bool { isNotFound || code == 9 || code == 25 }
 }
 
 /// How opening /dev/dahdi/ctl went.

@@ -1,15 +1,17 @@
 #!/bin/sh
 # record-tree.sh DEST: copy what a DAHDI reader looks at into a plain file tree under DEST.
-# Lab-only; runs inside the dahdi-lab guest (in $BIN). Paths under DEST mirror the real ones:
+# Lab-only; runs inside the dahdi-lab guest (from $BIN). Paths under DEST mirror the real ones:
 #   DEST/sys/bus/dahdi_devices/devices/<dev>/<attr>
 #   DEST/sys/bus/dahdi_spans/devices/span-N/<attr>
 #   DEST/sys/bus/dahdi_spans/drivers/generic_lowlevel/master_span
 #   DEST/sys/bus/dahdi_channels/devices/<chan>/<attr>      (<chan> like dahdi!chan!001!001)
 #   DEST/sys/module/dahdi/version, DEST/sys/module/dahdi/parameters/*
 #   DEST/proc/dahdi/*
-# Only regular files readable by their owner are copied, byte for byte; symlinks, subdirectories
-# (power/, span-N/ children, ...) and uevent are skipped. A file whose read fails (e.g. basechan of a
-# span without channels gives ENODEV) is left out and noted in DEST/record-tree.log.
+# Copied: regular files directly in those directories whose owner-read bit is set, byte for byte.
+# Skipped: symlinks (subsystem, driver, ddev), subdirectories (power/, span-N/ children), uevent,
+# write-only attributes (listed in DEST/record-tree.log). A file whose read fails (basechan of a span
+# without channels gives ENODEV) is left out and its error noted in DEST/record-tree.log.
+# Under TCG every process costs ~80 ms, so this uses a fixed handful of processes (find, xargs, cp).
 set -u
 [ $# -eq 1 ] || {
 	echo "usage: record-tree.sh DEST" >&2
@@ -18,62 +20,44 @@ set -u
 DEST=$1
 mkdir -p "$DEST" || exit 1
 LOG=$DEST/record-tree.log
+LIST=$DEST/.record-tree.list
+ERRS=$DEST/.record-tree.err
+SKIPPED=$DEST/.record-tree.skipped
 : >"$LOG"
+: >"$LIST"
+: >"$ERRS"
+: >"$SKIPPED"
 
-# copy_file SRC DSTDIR
-copy_file() {
-	cf_name=${1##*/}
-	# root may open any file, so look at the mode: skip files without the owner-read bit (write-only)
-	case "$(stat -c %A "$1" 2>/dev/null)" in
-	?r*) ;;
-	*)
-		echo "skipped (not readable): $1" >>"$LOG"
-		return 0
-		;;
-	esac
-	mkdir -p "$2"
-	if ! cat "$1" >"$2/$cf_name" 2>>"$LOG"; then
-		rm -f "$2/$cf_name"
-		echo "read failed: $1" >>"$LOG"
-	fi
-}
+set --
+for d in /sys/bus/dahdi_devices/devices/* /sys/bus/dahdi_spans/devices/* /sys/bus/dahdi_channels/devices/* \
+	/sys/module/dahdi/parameters /proc/dahdi; do
+	[ -d "$d" ] && set -- "$@" "$d/"
+done
+for b in dahdi_devices dahdi_spans dahdi_channels; do
+	[ -d "/sys/bus/$b" ] || echo "absent: /sys/bus/$b" >>"$LOG"
+done
+[ -d /sys/module/dahdi ] || echo "absent: /sys/module/dahdi" >>"$LOG"
+[ -d /proc/dahdi ] || echo "absent: /proc/dahdi" >>"$LOG"
 
-# copy_attrs SRCDIR DSTDIR: the regular attribute files directly inside SRCDIR
-copy_attrs() {
-	mkdir -p "$2"
-	for ca_f in "$1"/*; do
-		[ -f "$ca_f" ] && [ ! -L "$ca_f" ] || continue
-		[ "${ca_f##*/}" = uevent ] && continue
-		copy_file "$ca_f" "$2"
-	done
-}
-
-for bus in dahdi_devices dahdi_spans dahdi_channels; do
-	[ -d "/sys/bus/$bus/devices" ] || {
-		echo "absent: /sys/bus/$bus" >>"$LOG"
-		continue
-	}
-	mkdir -p "$DEST/sys/bus/$bus/devices"
-	for d in "/sys/bus/$bus/devices"/*; do
-		[ -e "$d" ] || continue
-		# the entries are symlinks into /sys/devices; record the device directory itself
-		copy_attrs "$d/" "$DEST/sys/bus/$bus/devices/${d##*/}"
-	done
+if [ $# -gt 0 ]; then
+	find "$@" -mindepth 1 -maxdepth 1 -type f ! -name uevent \
+		\( -perm -u=r -print -o -fprintf "$SKIPPED" 'skipped (not readable): %p\n' \) >"$LIST"
+fi
+for f in /sys/module/dahdi/version /sys/bus/dahdi_spans/drivers/generic_lowlevel/master_span; do
+	[ -f "$f" ] && echo "$f" >>"$LIST"
 done
 
-drv=/sys/bus/dahdi_spans/drivers/generic_lowlevel
-[ -f "$drv/master_span" ] && copy_file "$drv/master_span" "$DEST$drv"
-
-if [ -d /sys/module/dahdi ]; then
-	[ -f /sys/module/dahdi/version ] && copy_file /sys/module/dahdi/version "$DEST/sys/module/dahdi"
-	[ -d /sys/module/dahdi/parameters ] && copy_attrs /sys/module/dahdi/parameters "$DEST/sys/module/dahdi/parameters"
-else
-	echo "absent: /sys/module/dahdi" >>"$LOG"
+if [ -s "$LIST" ]; then
+	xargs -d '\n' cp --parents -t "$DEST" <"$LIST" 2>"$ERRS"
+	if [ -s "$ERRS" ]; then
+		# cp leaves an empty file behind when the read fails: remove it
+		sed -n "s/^cp: error reading '\(.*\)': .*/\1/p" "$ERRS" | while IFS= read -r f; do
+			rm -f "$DEST$f"
+		done
+		sed 's/^/read failed: /' "$ERRS" >>"$LOG"
+	fi
+	chmod -R u+w "$DEST"
 fi
-
-if [ -d /proc/dahdi ]; then
-	copy_attrs /proc/dahdi "$DEST/proc/dahdi"
-else
-	echo "absent: /proc/dahdi" >>"$LOG"
-fi
+[ -s "$SKIPPED" ] && cat "$SKIPPED" >>"$LOG"
+rm -f "$LIST" "$ERRS" "$SKIPPED"
 exit 0

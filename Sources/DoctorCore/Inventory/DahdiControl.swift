@@ -55,7 +55,7 @@ public struct DahdiCollector: Sendable {
             } catch {
                 if !error.isInvalidArgument {
                     readings.failures.append(ReadFailure(source: "ioctl", what: "DAHDI_SPANSTAT span \(number)", error: error))
-                    if error.isNotFound { break }   // the driver went away mid-scan: nothing more to read
+                    if error.endsTheWalk { break }   // driver gone mid-scan, or not a DAHDI device: stop
                 }
             }
         }
@@ -75,7 +75,7 @@ public struct DahdiCollector: Sendable {
                     if !error.isInvalidArgument {
                         readings.failures.append(ReadFailure(source: "ioctl", what: "DAHDI_GET_PARAMS channel \(channel)",
                                                              error: error))
-                        if error.isNotFound { break spanLoop }
+                        if error.endsTheWalk { break spanLoop }
                     }
                 }
             }

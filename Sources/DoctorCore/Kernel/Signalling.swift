@@ -53,9 +53,15 @@ public struct Signalling: RawRepresentable, Sendable, Hashable, Codable {
         self = match.0
     }
 
-    /// Capability names present in a `sigcap` mask (every listed mask fully contained), as sysfs lists them.
+    /// The masks the kernel lists in sysfs `sigcap`, in its order (dahdi-sysfs-chan.c); DACS is not among them.
+    static let capabilityOrder: [Signalling] = [
+        .fxsls, .fxsgs, .fxsks, .fxols, .fxogs, .fxoks, .em, .clear, .hdlcRaw, .hdlcFCS, .hdlcNet, .slave, .sf, .cas,
+        .emE1, .dacsRBS, .hardHDLC, .mtp2,
+    ]
+
+    /// Capability names present in a `sigcap` mask (every listed mask fully contained), exactly as sysfs lists them.
     public static func capabilityNames(_ sigcap: UInt32) -> [String] {
-        kernelNames.filter { $0.0.rawValue & sigcap == $0.0.rawValue }.map(\.1)
+        capabilityOrder.filter { $0.rawValue & sigcap == $0.rawValue }.map(\.kernelName)
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import DoctorCore
+
+/// The real binary against fixture roots: what a technician sees, including the no-DAHDI and no-permission paths.
+@Suite(.serialized) struct CommandLineTests {
+    let lab = Fixtures.directory + "/lab-healthy"
+
+    @Test func driverNotLoaded() throws {
+        let empty = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let result = try Binary.run(["scan", "--sysfs-root", empty, "--procfs-root", empty, "--devfs-root", empty])
+        #expect(result.status == 69)
+        #expect(result.stderr == "dahdi-doctor: DAHDI driver not loaded (no /sys/module/dahdi, no \(empty)/dahdi/ctl): run 'modprobe dahdi' and your card's driver\n")
+        #expect(!result.stdout.contains("Fatal") && !result.stderr.contains("Stack"))
+    }
+
+    @Test func moduleLoadedWithoutControlDeviceStillListsSysfs() throws {
+        let empty = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let result = try Binary.run(["scan", "--json", "--sysfs-root", lab + "/sys", "--procfs-root", lab + "/proc",
+                                     "--devfs-root", empty])
+        #expect(result.status == 69)
+        let inventory = try JSONOutput.decode(Inventory.self, from: result.stdout)
+        #expect(inventory.schemaVersion == 1 && inventory.status.code == .controlDeviceMissing)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(inventory.spans.map(\.number) == [1, 2])
+        #expect(inventory.spans[0].channels.count == 24 && inventory.spans[0].channels[0].signalling == "FXSKS")
+        #expect(inventory.spans[0].counters == nil)   // only the ioctl has counters: absent, not zero
+        #expect(inventory.spans[0].alarmSummary == "OK")
+    }
+
+    @Test func notADahdiControlDeviceIsDiagnosed() throws {
+        // /dev/dahdi/ctl exists but is a regular file: open works, every ioctl fails ENOTTY.
+        let dev = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dev) }
+        try FileManager.default.createDirectory(atPath: dev + "/dahdi", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dev + "/dahdi/ctl", contents: Data())
+        let result = try Binary.run(["scan", "--json", "--sysfs-root", lab + "/sys", "--procfs-root", lab + "/proc",
+                                     "--devfs-root", dev])
+        let inventory = try JSONOutput.decode(Inventory.self, from: result.stdout)
+        #expect(inventory.problems.count == 2, "GETVERSION and the first SPANSTAT fail; the walk stops there")
+        #expect(inventory.problems.allSatisfy { $0.contains("ENOTTY") })
+        #expect(inventory.spans.count == 2)          // still listed from sysfs
+        #expect(result.status == 0)
+    }
+
+    @Test func permissionDenied() throws {
+        let dev = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dev) }
+        try FileManager.default.createDirectory(atPath: dev + "/dahdi", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dev + "/dahdi/ctl", contents: Data(), attributes: [.posixPermissions: 0o600])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dev)
+        // Root ignores file modes, so as root the binary runs as nobody (setpriv, util-linux).
+        let prefix = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
+        let result = try Binary.run(["scan", "--sysfs-root", lab + "/sys", "--procfs-root", lab + "/proc", "--devfs-root", dev],
+                                    executable: prefix.first, prefix: prefix)
+        #expect(result.status == 77)
+        #expect(result.stderr.hasPrefix("dahdi-doctor: cannot open \(dev)/dahdi/ctl: Permission denied"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func usageErrorsAreSixtyFour() throws {
+        let result = try Binary.run(["scan", "--no-such-flag"])
+        #expect(result.status == 64)
+    }
+}
