@@ -31,7 +31,7 @@ for m in $(cat /lab/kmod/order); do
 done
 
 H=/host
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro hostroot "$H" || die "cannot mount the host root (9p tag hostroot)"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose hostroot "$H" || die "cannot mount the host root (9p tag hostroot)"
 mount -t proc proc "$H/proc" || die "mount $H/proc"
 mount -t sysfs sysfs "$H/sys" || die "mount $H/sys"
 mount -t devtmpfs devtmpfs "$H/dev" || die "mount $H/dev"
@@ -40,7 +40,7 @@ mount -t tmpfs -o mode=1777 tmpfs "$H/tmp" || die "mount $H/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$H/run" || die "mount $H/run"
 mkdir -p "$H/run/lock" "$H/dev/shm"
 mount -t tmpfs -o mode=1777 tmpfs "$H/dev/shm" || die "mount $H/dev/shm"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 lab "$H/mnt" || die "cannot mount the lab share (9p tag lab) on $H/mnt"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose lab "$H/mnt" || die "cannot mount the lab share (9p tag lab) on $H/mnt"
 
 L=$H/mnt
 OUT=$L/out
@@ -57,7 +57,7 @@ load_mod() {
 		return 0
 	fi
 	if [ ! -f "/lab/dahdi/$lm_name.ko" ]; then
-		echo "rc=1 $lm_name $*" >>"$MODLOG"
+		echo "rc=1 $lm_name${*:+ $*}" >>"$MODLOG"
 		echo "  no module $lm_name.ko in the lab initramfs (have: $(cd /lab/dahdi && echo *.ko))" >>"$MODLOG"
 		return 1
 	fi
@@ -66,7 +66,7 @@ load_mod() {
 	done
 	lm_err=$(insmod "/lab/dahdi/$lm_name.ko" "$@" 2>&1)
 	lm_rc=$?
-	echo "rc=$lm_rc $lm_name $*" >>"$MODLOG"
+	echo "rc=$lm_rc $lm_name${*:+ $*}" >>"$MODLOG"
 	[ -z "$lm_err" ] || echo "$lm_err" | sed 's/^/  /' >>"$MODLOG"
 	return $lm_rc
 }

@@ -43,13 +43,17 @@ public enum ScanText {
         for span in inventory.spans where !span.channels.isEmpty {
             out.append("")
             out.append("Span \(span.number) \(span.name) \"\(span.description)\"")
-            var table = TextTable(["CHAN", "POS", "NAME", "SIGNALLING", "PORT", "HOOK RX/TX", "IN USE", "ALARMS", "EC"])
+            // OFF-HOOK is the kernel's rxisoffhook (from the ABCD bits on RBS spans); RX/TX SIG are the raw hook
+            // signals, which on an FXO port mean battery rather than use, so they are shown apart.
+            var table = TextTable(["CHAN", "POS", "NAME", "SIGNALLING", "PORT", "OFF-HOOK", "RX/TX SIG", "IN USE",
+                                   "ALARMS", "EC"])
             for channel in span.channels {
-                let hook = (channel.offHook == true ? "OFF-HOOK " : "") + "\(channel.rxHook ?? "-")/\(channel.txHook ?? "-")"
+                let offHook = channel.offHook.map { $0 ? "yes" : "no" } ?? "-"
+                let hook = "\(channel.rxHook ?? "-")/\(channel.txHook ?? "-")"
                 let ec = channel.echoCanceller.map { "\($0.name)" + ($0.active == true ? " active" : "") } ?? "-"
                 table.add(["\(channel.number)", channel.position.map(String.init) ?? "-", channel.name,
                            channel.signalling + (channel.broken ? " BROKEN" : ""),
-                           channel.portType?.rawValue ?? "-", hook, channel.inUse.map { $0 ? "yes" : "no" } ?? "-",
+                           channel.portType?.rawValue ?? "-", offHook, hook, channel.inUse.map { $0 ? "yes" : "no" } ?? "-",
                            channel.alarms.isEmpty ? "-" : channel.alarms.joined(separator: ","), ec])
             }
             out.append(table.render(indent: "  "))
