@@ -54,7 +54,7 @@ import Testing
         // Root ignores file modes, so as root the binary runs as nobody (setpriv, util-linux).
         let prefix = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
         let result = try Binary.run(["scan", "--sysfs-root", lab + "/sys", "--procfs-root", lab + "/proc", "--devfs-root", dev],
-                                    executable: prefix.first, prefix: prefix)
+                                    prefix: prefix)
         #expect(result.status == 77)
         #expect(result.stderr.hasPrefix("dahdi-doctor: cannot open \(dev)/dahdi/ctl: Permission denied"))
         #expect(result.stderr.split(separator: "\n").count == 1)

@@ -40,11 +40,12 @@ enum Binary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], executable: String? = nil, prefix: [String] = []) throws -> Result {
+    /// Runs `prefix + [dahdi-doctor] + arguments`; a prefix wraps the binary (setpriv, umockdev-run ... --).
+    static func run(_ arguments: [String], prefix: [String] = []) throws -> Result {
         let process = Process()
         let command = prefix + [path] + arguments
-        process.executableURL = URL(fileURLWithPath: executable ?? command[0])
-        process.arguments = executable == nil ? Array(command.dropFirst()) : command
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

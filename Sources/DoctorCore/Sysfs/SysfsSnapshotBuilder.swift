@@ -61,7 +61,10 @@ public enum SysfsSnapshotBuilder {
             device(object, spanNumbers: parsedSpans.filter { $0.device == object.name }.map(\.number))
         }.sorted { $0.name < $1.name }
         let parsedChannels = channels.compactMap(channel).sorted { $0.channel < $1.channel }
-        return SysfsSnapshot(moduleLoaded: moduleLoaded, moduleVersion: moduleVersion, autoAssignSpans: autoAssignSpans,
+        // DAHDI objects in sysfs prove the module is loaded even where /sys/module is not visible (a container,
+        // a umockdev testbed).
+        let loaded = moduleLoaded || !parsedDevices.isEmpty || !parsedSpans.isEmpty || !parsedChannels.isEmpty
+        return SysfsSnapshot(moduleLoaded: loaded, moduleVersion: moduleVersion, autoAssignSpans: autoAssignSpans,
                              devices: parsedDevices, spans: parsedSpans, channels: parsedChannels)
     }
 }
