@@ -40,7 +40,7 @@ mount -t tmpfs -o mode=1777 tmpfs "$H/tmp" || die "mount $H/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$H/run" || die "mount $H/run"
 mkdir -p "$H/run/lock" "$H/dev/shm"
 mount -t tmpfs -o mode=1777 tmpfs "$H/dev/shm" || die "mount $H/dev/shm"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose lab "$H/mnt" || die "cannot mount the lab share (9p tag lab) on $H/mnt"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 lab "$H/mnt" || die "cannot mount the lab share (9p tag lab) on $H/mnt"
 
 L=$H/mnt
 OUT=$L/out
@@ -83,6 +83,7 @@ while read -r line; do
 	[ $# -gt 0 ] || continue
 	load_mod "$@" || say "module load failed: $line"
 done </tmp/modules.list
+[ -s "$MODLOG" ] || echo "# no DAHDI module listed" >"$MODLOG"
 cp /proc/modules "$OUT/modules.loaded"
 
 say "running scenario steps"
