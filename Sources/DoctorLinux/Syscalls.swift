@@ -123,3 +123,41 @@ func system_readLink(_ path: String) -> String? {
 }
 
 func system_sleepOneSecond() { sleep(1) }
+
+func system_wallClockSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func system_sleep(seconds: Double) {
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+}
+
+/// Writes a whole file (created 0644, truncated), retrying short writes.
+func system_writeFile(_ path: String, _ text: String) -> Result<Void, SystemError> {
+    let fd: CInt
+    switch valueOrErrno({ open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }) {
+    case .success(let value): fd = value
+    case .failure(let error): return .failure(error)
+    }
+    defer { close(fd) }
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written < 0 {
+            if errno == EINTR { continue }
+            return .failure(SystemError(errno: errno))
+        }
+        bytes = bytes.dropFirst(written)
+    }
+    return .success(())
+}
+
+func system_stdoutIsTerminal() -> Bool { isatty(1) == 1 }
+
+func system_envSet(_ name: String) -> Bool { getenv(name) != nil }
+
+func system_env(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }

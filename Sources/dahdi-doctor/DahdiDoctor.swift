@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoctorCore
+import DoctorLinux
 
 @main
 struct DahdiDoctor: ParsableCommand {
@@ -9,7 +10,8 @@ struct DahdiDoctor: ParsableCommand {
         commandName: "dahdi-doctor",
         abstract: "Diagnose DAHDI telephony hardware, its configuration and the gateways around it.",
         version: version,
-        subcommands: [Scan.self])
+        subcommands: [Check.self, Scan.self, Explain.self],
+        defaultSubcommand: Check.self)
 }
 
 /// Where the readers look: injectable so the same binary runs against fixture trees, containers and umockdev.
@@ -22,4 +24,12 @@ struct RootOptions: ParsableArguments {
 
     @Option(name: .customLong("devfs-root"), help: "Directory holding dahdi/ctl.")
     var devfsRoot = "/dev"
+
+    var dahdiRoots: DahdiRoots { DahdiRoots(sysfs: sysfsRoot, procfs: procfsRoot, devfs: devfsRoot) }
+}
+
+/// Where the configuration files are (/etc/dahdi, /etc/asterisk, /etc/fxotune.conf).
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .customLong("etc-root"), help: "Directory holding dahdi/, asterisk/ and fxotune.conf.")
+    var etcRoot = "/etc"
 }

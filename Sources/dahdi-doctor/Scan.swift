@@ -18,7 +18,7 @@ struct Scan: ParsableCommand {
     var json = false
 
     func run() throws {
-        let scanner = DahdiScanner(roots: DahdiRoots(sysfs: roots.sysfsRoot, procfs: roots.procfsRoot, devfs: roots.devfsRoot))
+        let scanner = DahdiScanner(roots: roots.dahdiRoots)
         let inventory = InventoryBuilder.build(scanner.read(), generator: "dahdi-doctor \(DahdiDoctor.version)")
         if json {
             print(try JSONOutput.encode(inventory))

@@ -1,0 +1,32 @@
+/// Every check family, in pipeline order (driver -> assignment -> configuration -> spans -> counters -> timing ->
+/// ports -> Asterisk configuration). The order ranks findings of equal severity, so causes come before effects.
+public enum CheckCatalogue {
+    public static let families: [any CheckFamily] = [
+        DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
+    ]
+
+    public static var definitions: [CheckDefinition] {
+        [DriverChecks.definitions, AssignmentChecks.definitions, SpanStateChecks.definitions, CounterChecks.definitions,
+         TimingChecks.definitions, PortChecks.definitions].flatMap { $0 }
+    }
+
+    public static func definition(id: String) -> CheckDefinition? {
+        definitions.first { $0.id == id.lowercased() }
+    }
+
+    static var stageOrder: [String: Int] {
+        Dictionary(definitions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+/// Runs every check on an observation and correlates the findings into a report. Pure.
+public enum Diagnosis {
+    public static func run(_ observation: Observation, generator: String) -> Report {
+        let context = CheckContext(observation: observation, generator: generator)
+        let findings = CheckCatalogue.families.flatMap { $0.run(context) }
+        let roots = Correlator.correlate(findings, order: CheckCatalogue.stageOrder)
+        return Report(generator: generator, observedAt: observation.observedAt, findings: roots,
+                      sources: context.inventory.sources, spans: context.inventory.spans.count,
+                      channels: context.inventory.spans.reduce(0) { $0 + $1.totalChannels })
+    }
+}

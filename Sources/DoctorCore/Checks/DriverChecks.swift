@@ -1,0 +1,114 @@
+/// Is DAHDI there and readable at all? A failure here explains everything below it.
+public struct DriverChecks: CheckFamily {
+    public static let driverNotLoaded = CheckDefinition(
+        id: "driver-not-loaded", family: "driver", severity: .critical,
+        title: "DAHDI driver not loaded",
+        explanation: """
+            Neither /sys/module/dahdi nor /dev/dahdi/ctl exists, so the DAHDI core module is not loaded. Without it \
+            no card driver can register spans and Asterisk's chan_dahdi has no channels ("No DAHDI found. Unable to \
+            open /dev/dahdi/ctl"). After a kernel update the out-of-tree modules may not have been rebuilt for the \
+            running kernel (DKMS).
+            """,
+        remediation: "modprobe dahdi and the card drivers listed in /etc/dahdi/modules; if modprobe fails, rebuild the modules for the running kernel (dkms status, install linux-headers-$(uname -r))",
+        faults: ["C01", "C02"])
+
+    public static let controlDeviceMissing = CheckDefinition(
+        id: "control-device-missing", family: "driver", severity: .critical,
+        title: "dahdi module loaded but /dev/dahdi/ctl missing",
+        explanation: """
+            The dahdi module is loaded (sysfs shows it) but its control device node does not exist. udev (or \
+            devtmpfs) did not create the nodes, or this runs in a container that was not given the devices.
+            """,
+        remediation: "check that udev runs and /lib/udev/rules.d/60-dahdi*.rules exist; in a container pass --device /dev/dahdi/ctl (and the channel nodes) or run privileged",
+        faults: ["C01"])
+
+    public static let controlDeviceDenied = CheckDefinition(
+        id: "control-device-denied", family: "driver", severity: .unknown,
+        title: "no permission to read /dev/dahdi/ctl",
+        explanation: """
+            /dev/dahdi/ctl exists but cannot be opened by this user, so spans and channels cannot be read and the \
+            DAHDI state is unknown (not necessarily broken).
+            """,
+        remediation: "run as root, or add the user to the group owning /dev/dahdi/ctl (asterisk or dialout on Debian)")
+
+    public static let controlDeviceError = CheckDefinition(
+        id: "control-device-error", family: "driver", severity: .unknown,
+        title: "/dev/dahdi/ctl does not answer DAHDI requests",
+        explanation: """
+            The control device could be opened but DAHDI requests on it fail (for example ENOTTY: it is not a DAHDI \
+            device), so the kernel's state is unknown.
+            """,
+        remediation: "check what /dev/dahdi/ctl is (ls -l /dev/dahdi; it should be character device 196:0)")
+
+    public static let moduleNotLoaded = CheckDefinition(
+        id: "module-not-loaded", family: "driver", severity: .warning,
+        title: "a module in /etc/dahdi/modules is not loaded",
+        explanation: """
+            /etc/dahdi/modules lists the card drivers the dahdi service loads at boot. One of them is not loaded: its \
+            card will have no spans. The module may have failed to load (missing firmware, dropped hardware support) \
+            or the card is absent.
+            """,
+        remediation: "modprobe the module and read dmesg; remove it from /etc/dahdi/modules if the card is gone",
+        faults: ["C01", "C03"])
+
+    public static let noDevices = CheckDefinition(
+        id: "no-dahdi-devices", family: "driver", severity: .critical,
+        title: "DAHDI loaded but no device registered",
+        explanation: """
+            The DAHDI core is loaded and answers, but no card driver registered a device. Either the card's driver is \
+            not loaded, it does not support this card (DAHDI 3.x dropped the TDM800P, AEX800, TDM410P and AEX410), or \
+            the hardware is missing.
+            """,
+        remediation: "check lspci/lsusb and dahdi_hardware for the card and its driver; load the driver or install one that supports the card",
+        faults: ["C03"])
+
+    public static let definitions = [driverNotLoaded, controlDeviceMissing, controlDeviceDenied, controlDeviceError,
+                                     moduleNotLoaded, noDevices]
+
+    public init() {}
+
+    public func run(_ context: CheckContext) -> [Finding] {
+        let readings = context.observation.dahdi
+        var findings: [Finding] = []
+        switch readings.control {
+        case .missing(let path):
+            if readings.sysfs?.moduleLoaded == true {
+                findings.append(Finding(Self.controlDeviceMissing, subject: "DAHDI", message: "dahdi is loaded but \(path) does not exist",
+                                        evidence: [Evidence("control device", "absent", source: path),
+                                                   Evidence("dahdi module", "loaded", source: "/sys/module/dahdi")],
+                                        key: "driver"))
+            } else {
+                findings.append(Finding(Self.driverNotLoaded, subject: "DAHDI", message: "the DAHDI driver is not loaded",
+                                        evidence: [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
+                                                   Evidence("control device", "absent", source: path)],
+                                        key: "driver"))
+            }
+        case .permissionDenied(let path, let error):
+            findings.append(Finding(Self.controlDeviceDenied, subject: "DAHDI", message: "cannot open \(path): \(error.message)",
+                                    evidence: [Evidence("open", error.description, source: path)], key: "driver"))
+        case .failed(let path, let error):
+            findings.append(Finding(Self.controlDeviceError, subject: "DAHDI", message: "\(path) fails: \(error)",
+                                    evidence: [Evidence("open", error.description, source: path)], key: "driver"))
+        case .opened(let path):
+            let failures = readings.failures.filter { $0.error.endsTheWalk && !$0.error.isNotFound }
+            if let first = failures.first, readings.spans.isEmpty {
+                findings.append(Finding(Self.controlDeviceError, subject: "DAHDI", message: "\(path) answers \(first.error.name) to \(first.what)",
+                                        evidence: failures.map { Evidence($0.what, $0.error.description, source: path) },
+                                        key: "driver"))
+            } else if context.inventory.devices.isEmpty && readings.spans.isEmpty {
+                findings.append(Finding(Self.noDevices, subject: "DAHDI", message: "DAHDI \(readings.version?.version ?? "") is loaded but no device is registered",
+                                        evidence: [Evidence("devices", "0", source: "/sys/bus/dahdi_devices/devices"),
+                                                   Evidence("spans", "0", source: "DAHDI_SPANSTAT 1..127")],
+                                        key: "driver"))
+            }
+        }
+        for module in context.observation.config.modules where !module.loaded {
+            findings.append(Finding(Self.moduleNotLoaded, subject: "module \(module.name)",
+                                    message: "\(module.name) is listed in /etc/dahdi/modules but not loaded",
+                                    evidence: [Evidence("listed", "line \(module.line)", source: "/etc/dahdi/modules:\(module.line)"),
+                                               Evidence("loaded", "no", source: "/sys/module/\(module.name)")],
+                                    causeKey: "driver"))
+        }
+        return findings
+    }
+}

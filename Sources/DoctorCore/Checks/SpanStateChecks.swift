@@ -1,0 +1,133 @@
+/// Span alarms and configuration state, as the kernel reports them (DAHDI_SPANSTAT, or sysfs without ioctls).
+public struct SpanStateChecks: CheckFamily {
+    public static let unconfigured = CheckDefinition(
+        id: "span-unconfigured", family: "span", severity: .warning,
+        title: "span has no configured channel",
+        explanation: """
+            The span exists but none of its channels has a signalling (dahdi_scan shows UNCONFIGURED): dahdi_cfg has \
+            not run since the span appeared, or /etc/dahdi/system.conf has no lines for it. It carries no calls.
+            """,
+        remediation: "add the span's channels to /etc/dahdi/system.conf (dahdi_genconf system) and run dahdi_cfg -vv; make sure the dahdi service runs dahdi_cfg at boot",
+        faults: ["C10"])
+
+    public static let red = CheckDefinition(
+        id: "span-red-alarm", family: "span", severity: .critical,
+        title: "span in RED alarm (no signal or no framing)",
+        explanation: """
+            RED: the span receives no signal (LOS) or cannot find framing (LFA): cable unplugged or wrong pinout, \
+            framing/coding different from the carrier's, or the carrier is down. Every channel on the span is down. \
+            On BRI spans with point-to-multipoint providers, layer 1 may drop between calls, so RED while idle can be normal.
+            """,
+        remediation: "check the cable (a loopback plug should clear RED), then compare the span= line's framing and coding with what the carrier provisioned; call the carrier if both are right",
+        faults: ["C13", "C29"])
+
+    public static let yellow = CheckDefinition(
+        id: "span-yellow-alarm", family: "span", severity: .critical,
+        title: "span in YELLOW alarm (remote alarm)",
+        explanation: """
+            YELLOW (RAI): the far end reports that it cannot frame what we send: our transmit pair, our framing, or the \
+            far end's receive side is wrong. Often paired with a RED alarm at the other end.
+            """,
+        remediation: "check the transmit pair and the span= framing/coding; check the 'yellow' option and the far end's alarm state",
+        faults: ["C14"])
+
+    public static let blue = CheckDefinition(
+        id: "span-blue-alarm", family: "span", severity: .critical,
+        title: "span in BLUE alarm (AIS)",
+        explanation: """
+            BLUE (AIS): the span receives unframed all-ones, which a carrier sends when it has a fault upstream. The \
+            problem is on the carrier's side.
+            """,
+        remediation: "call the carrier with the span and circuit id; note dahdi_tool and Asterisk may not show BLUE correctly",
+        faults: ["C15"])
+
+    public static let loopback = CheckDefinition(
+        id: "span-loopback", family: "span", severity: .warning,
+        title: "span in loopback",
+        explanation: "The span is in a maintenance loopback (dahdi_maint, or a carrier loop-up): it carries no calls while looped.",
+        remediation: "dahdi_maint -s SPAN --loopback off, or ask the carrier to release its loop",
+        faults: ["C21"])
+
+    public static let recovering = CheckDefinition(
+        id: "span-recovering", family: "span", severity: .warning,
+        title: "span recovering from an alarm",
+        explanation: "The span is in the recovery period after an alarm cleared; it should return to OK within seconds. If it keeps coming back here, the line is flapping.",
+        remediation: "watch it for a minute; if it flaps, treat it as the underlying alarm (cable, framing, carrier)")
+
+    public static let notOpen = CheckDefinition(
+        id: "span-not-open", family: "span", severity: .warning,
+        title: "span configured but not opened (NOTOPEN)",
+        explanation: """
+            NOTOPEN: the span's channels are configured but nothing has opened them: Asterisk is not running or \
+            chan_dahdi is not loaded. The kernel also shows NOTOPEN on spans that are disabled or being unassigned.
+            """,
+        remediation: "start Asterisk and check 'module show like chan_dahdi'; then 'dahdi show status' in the Asterisk CLI",
+        faults: ["C22"])
+
+    public static let crc4Mismatch = CheckDefinition(
+        id: "span-crc4-mismatch", family: "span", severity: .warning,
+        title: "E1 multiframe errors rising without an alarm (CRC4 mismatch)",
+        explanation: """
+            The span has CRC4 enabled and shows no alarm, but its framing-error count keeps rising (dahdi_scan prints \
+            LMFA/OK): the carrier does not send CRC4 multiframes, or sends them while we do not expect them.
+            """,
+        remediation: "match the carrier: add or remove 'crc4' on the span= line in /etc/dahdi/system.conf, then dahdi_cfg -vv",
+        faults: ["C16"])
+
+    public static let definitions = [unconfigured, red, yellow, blue, loopback, recovering, notOpen, crc4Mismatch]
+
+    public init() {}
+
+    public func run(_ context: CheckContext) -> [Finding] {
+        var findings: [Finding] = []
+        for span in context.inventory.spans {
+            let alarms = SpanAlarms(rawValue: span.alarmBits)
+            let subject = context.spanSubject(span.number)
+            let source = context.spanSource(span.number)
+            let alarmEvidence = Evidence("alarms", span.alarmSummary + " (" + (span.alarms.isEmpty ? "none" : span.alarms.joined(separator: " ")) + ")", source: source)
+            if let (definition, word) = Self.mostSevere(alarms) {
+                var severity: Severity? = nil
+                var message = "\(subject) is in \(word) alarm"
+                if definition == Self.red, let type = span.type, type.hasPrefix("BRI") {
+                    severity = .warning
+                    message += " (BRI: layer 1 may drop between calls on point-to-multipoint lines)"
+                }
+                findings.append(Finding(definition, subject: subject, message: message,
+                                        evidence: [alarmEvidence] + Self.spanFacts(span),
+                                        key: CheckContext.spanAlarmKey(span.number),
+                                        severity: severity))
+            } else if span.configuredChannels == 0 && span.totalChannels > 0 {
+                findings.append(Finding(Self.unconfigured, subject: subject,
+                                        message: "none of the \(span.totalChannels) channels of \(subject) is configured",
+                                        evidence: [Evidence("configured channels", "0 of \(span.totalChannels)", source: source)],
+                                        key: "span-unconfigured:\(span.number)"))
+            }
+            if context.observation.dahdi.multiframeErrorsRising.contains(span.number) {
+                findings.append(Finding(Self.crc4Mismatch, subject: subject,
+                                        message: "\(subject) has CRC4 on and its framing errors rose within 1 s while it showed no alarm",
+                                        evidence: [alarmEvidence, Evidence("framing", span.framing ?? "-", source: source),
+                                                   Evidence("framing errors", span.counters?.framingErrors.map { "\($0)" } ?? "-", source: source)]))
+            }
+        }
+        return findings
+    }
+
+    /// One finding per span, named after its most severe alarm; the evidence lists them all.
+    static func mostSevere(_ alarms: SpanAlarms) -> (CheckDefinition, String)? {
+        if alarms.contains(.red) || alarms.contains(.lossOfSignal) || alarms.contains(.lossOfFrameAlignment) { return (red, "RED") }
+        if alarms.contains(.blue) { return (blue, "BLUE") }
+        if alarms.contains(.yellow) { return (yellow, "YELLOW") }
+        if alarms.contains(.loopback) { return (loopback, "LOOPBACK") }
+        if alarms.contains(.notOpen) { return (notOpen, "NOTOPEN") }
+        if alarms.contains(.recovering) { return (recovering, "RECOVERING") }
+        if !alarms.isEmpty { return (red, "an unknown (0x\(String(alarms.rawValue, radix: 16)))") }
+        return nil
+    }
+
+    static func spanFacts(_ span: InventorySpan) -> [Evidence] {
+        var facts: [Evidence] = []
+        if let type = span.type { facts.append(Evidence("type", type, source: "sysfs span-\(span.number)/spantype")) }
+        if let framing = span.framing { facts.append(Evidence("framing/coding", framing + "/" + (span.coding ?? "-"), source: "DAHDI_SPANSTAT lineconfig")) }
+        return facts
+    }
+}

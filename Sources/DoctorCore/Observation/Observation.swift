@@ -1,0 +1,100 @@
+/// Everything dahdi-doctor saw at one moment: the value checks run on. It can be saved as JSON and loaded again
+/// (`check --save-observation` / `--observation`), so a technician can send one and it can be replayed anywhere.
+/// Secrets are never stored: configuration parsers redact them before they get here.
+public struct Observation: Sendable, Hashable, Codable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var generator: String
+    /// Seconds since the Unix epoch when the first sample was taken.
+    public var observedAt: Double
+    public var dahdi: DahdiReadings
+    /// A second reading of the span counters, taken when asked (`check --interval`), for rates.
+    public var secondSample: CounterSample?
+    public var config: ConfigObservation
+
+    public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
+                config: ConfigObservation = ConfigObservation()) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.generator = generator; self.observedAt = observedAt; self.dahdi = dahdi
+        self.secondSample = secondSample; self.config = config
+    }
+}
+
+/// Span counters read again `intervalSeconds` after the first sample.
+public struct CounterSample: Sendable, Hashable, Codable {
+    public var intervalSeconds: Double
+    public var spans: [SpanStatus]
+    public var proc: [ProcSpan]
+
+    public init(intervalSeconds: Double, spans: [SpanStatus], proc: [ProcSpan]) {
+        self.intervalSeconds = intervalSeconds; self.spans = spans; self.proc = proc
+    }
+}
+
+/// A configuration input: parsed, or absent with the reason (file missing, unreadable).
+public enum ConfigPart<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    case present(path: String, value: Value)
+    case absent(path: String, reason: String)
+
+    public var value: Value? {
+        if case .present(_, let value) = self { return value }
+        return nil
+    }
+
+    public var path: String {
+        switch self {
+        case .present(let path, _), .absent(let path, _): return path
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case state, path, value, reason }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let path = try container.decode(String.self, forKey: .path)
+        if try container.decode(String.self, forKey: .state) == "present" {
+            self = .present(path: path, value: try container.decode(Value.self, forKey: .value))
+        } else {
+            self = .absent(path: path, reason: try container.decode(String.self, forKey: .reason))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .present(let path, let value):
+            try container.encode("present", forKey: .state)
+            try container.encode(path, forKey: .path)
+            try container.encode(value, forKey: .value)
+        case .absent(let path, let reason):
+            try container.encode("absent", forKey: .state)
+            try container.encode(path, forKey: .path)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+}
+
+/// Facts about a plain file whose content does not matter, only whether it is there (e.g. /etc/fxotune.conf).
+public struct FileFacts: Sendable, Hashable, Codable {
+    public var size: Int
+    public init(size: Int) { self.size = size }
+}
+
+/// Kernel modules named in /etc/dahdi/modules, and whether each is loaded (/sys/module/NAME).
+public struct ModuleState: Sendable, Hashable, Codable {
+    public var name: String
+    public var loaded: Bool
+    public var line: Int
+    public init(name: String, loaded: Bool, line: Int) { self.name = name; self.loaded = loaded; self.line = line }
+}
+
+/// The configuration files, each parsed or absent with the reason.
+public struct ConfigObservation: Sendable, Hashable, Codable {
+    public var fxotune: ConfigPart<FileFacts>?
+    public var modules: [ModuleState]
+
+    public init(fxotune: ConfigPart<FileFacts>? = nil, modules: [ModuleState] = []) {
+        self.fxotune = fxotune; self.modules = modules
+    }
+}

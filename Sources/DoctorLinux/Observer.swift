@@ -1,0 +1,69 @@
+import DoctorCore
+
+/// Builds an `Observation` of this machine: the DAHDI readings, optionally a second counter sample `interval`
+/// seconds later, and the configuration files under `etcRoot`.
+public struct Observer: Sendable {
+    public var roots: DahdiRoots
+    public var etcRoot: String
+
+    public init(roots: DahdiRoots, etcRoot: String = "/etc") {
+        self.roots = roots
+        self.etcRoot = etcRoot
+    }
+
+    public func observe(generator: String, interval: Double?) -> Observation {
+        let observedAt = system_wallClockSeconds()
+        let readings = DahdiScanner(roots: roots).read()
+        var second: CounterSample?
+        if let interval, case .opened = readings.control {
+            system_sleep(seconds: interval)
+            second = counterSample(interval: interval, spans: readings.spans.map(\.number))
+        }
+        return Observation(generator: generator, observedAt: observedAt, dahdi: readings, secondSample: second,
+                           config: ConfigReader(etcRoot: etcRoot, sysfsRoot: roots.sysfs).read())
+    }
+
+    /// Re-reads only what counters need: SPANSTAT for the same spans and /proc/dahdi (timing slips).
+    func counterSample(interval: Double, spans: [Int]) -> CounterSample? {
+        guard case .success(let control) = LinuxDahdiControl.open(devfsRoot: roots.devfs) else { return nil }
+        let statuses = spans.compactMap { try? control.spanStatus($0) }
+        return CounterSample(intervalSeconds: interval, spans: statuses, proc: ProcDahdiReader(root: roots.procfs).read().spans)
+    }
+}
+
+/// Reads the configuration inputs of the checks. Missing files are recorded as absent with the reason.
+public struct ConfigReader: Sendable {
+    public var etcRoot: String
+    public var sysfsRoot: String
+
+    public init(etcRoot: String, sysfsRoot: String) {
+        self.etcRoot = etcRoot
+        self.sysfsRoot = sysfsRoot
+    }
+
+    public func read() -> ConfigObservation {
+        var config = ConfigObservation()
+        let fxotune = joinPath(etcRoot, "fxotune.conf")
+        switch system_readSmallFile(fxotune, limit: 1 << 20) {
+        case .success(let text): config.fxotune = .present(path: fxotune, value: FileFacts(size: text.utf8.count))
+        case .failure(let error): config.fxotune = .absent(path: fxotune, reason: error.description)
+        }
+        return config
+    }
+}
+
+/// Whole-file reads and writes for the command line (observations, manifests).
+public enum FileIO {
+    public static func read(_ path: String, limit: Int = 64 << 20) throws(SystemError) -> String {
+        try system_readSmallFile(path, limit: limit).get()
+    }
+
+    public static func write(_ path: String, _ text: String) throws(SystemError) {
+        try system_writeFile(path, text).get()
+    }
+}
+
+public enum Terminal {
+    /// Colour on a terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.
+    public static func wantsColour() -> Bool { system_stdoutIsTerminal() && !system_envSet("NO_COLOR") && system_env("TERM") != "dumb" }
+}

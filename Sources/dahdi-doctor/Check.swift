@@ -1,0 +1,91 @@
+import ArgumentParser
+import DoctorCore
+import DoctorLinux
+
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Diagnose the box: what is wrong, the evidence, and the fix, ordered by root cause.",
+        discussion: """
+            Exit codes follow the monitoring-plugin convention, so check doubles as a Nagios/Icinga plugin: \
+            0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a part could not be looked at, e.g. no permission).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, nagios
+    }
+
+    @OptionGroup var roots: RootOptions
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(help: "Output format: text (colour on a terminal), json (schema_version 1) or nagios (one line with perfdata).")
+    var format: Format = .text
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    @Option(help: "Take a second sample of the span counters after this many seconds, to see whether errors, slips and IRQ misses are rising.")
+    var interval: Double?
+
+    @Option(name: .customLong("save-observation"), help: "Write everything observed to this JSON file (no secrets), for replay with --observation.")
+    var saveObservation: String?
+
+    @Option(help: "Diagnose a saved observation instead of this machine.")
+    var observation: String?
+
+    @Flag(help: "Never colour the text output (colour is also off when NO_COLOR is set or stdout is not a terminal).")
+    var noColor = false
+
+    func validate() throws {
+        if let interval, !(interval > 0 && interval <= 3600) {
+            throw ValidationError("--interval must be between 0 and 3600 seconds")
+        }
+        if observation != nil && interval != nil {
+            throw ValidationError("--interval cannot be used with --observation (a saved observation has its samples)")
+        }
+    }
+
+    func run() throws {
+        let generator = "dahdi-doctor \(DahdiDoctor.version)"
+        let observed: Observation
+        if let path = observation {
+            observed = try loadObservation(path)
+        } else {
+            observed = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
+        }
+        if let path = saveObservation {
+            try writeFile(path, try JSONOutput.encode(observed) + "\n")
+        }
+        let report = Diagnosis.run(observed, generator: generator)
+        switch json ? .json : format {
+        case .text:
+            print(ReportText(colour: !noColor && Terminal.wantsColour()).render(report), terminator: "")
+        case .json:
+            print(try JSONOutput.encode(report))
+        case .nagios:
+            print(NagiosOutput.render(report), terminator: "")
+        }
+        if report.status != .ok { throw ExitCode(report.status.exitCode) }
+    }
+
+    func loadObservation(_ path: String) throws -> Observation {
+        let text: String
+        do { text = try readFile(path) } catch {
+            printError("dahdi-doctor: cannot read observation \(path): \(error)")
+            throw ExitCode(3)
+        }
+        do {
+            let observation = try JSONOutput.decode(Observation.self, from: text)
+            guard observation.schemaVersion == Observation.currentSchemaVersion else {
+                printError("dahdi-doctor: \(path) has observation schema_version \(observation.schemaVersion); this dahdi-doctor reads \(Observation.currentSchemaVersion)")
+                throw ExitCode(3)
+            }
+            return observation
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            printError("dahdi-doctor: \(path) is not a dahdi-doctor observation: \(error)")
+            throw ExitCode(3)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import DoctorCore
+import DoctorLinux
+
+func readFile(_ path: String) throws -> String { try FileIO.read(path) }
+
+/// Writes a file or exits 3 with a one-line reason (a failed --save-observation must not look like a diagnosis).
+func writeFile(_ path: String, _ text: String) throws {
+    do { try FileIO.write(path, text) } catch {
+        printError("dahdi-doctor: cannot write \(path): \(error)")
+        throw ExitCode(3)
+    }
+}
