@@ -9,7 +9,15 @@ struct Explain: ParsableCommand {
     @Argument(help: "A finding ID, e.g. span-red-alarm.")
     var id: String?
 
+    @Flag(help: .hidden)
+    var markdown = false
+
     func run() throws {
+        if markdown {
+            // The README's catalogue table is generated from here, so it cannot drift from the code.
+            print(CheckCatalogue.markdownTable(), terminator: "")
+            return
+        }
         guard let id else {
             var table: [String] = []
             for definition in CheckCatalogue.definitions {

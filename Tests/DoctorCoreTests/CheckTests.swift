@@ -1,4 +1,9 @@
 import Testing
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 @testable import DoctorCore
 
 /// Observations built from the sample T1 box in CollectorTests: two spans, two channels each, sysfs present.
@@ -231,5 +236,15 @@ func ids(_ report: Report) -> [String] { report.findings.map(\.id) }
             #expect(!definition.explanation.isEmpty && !definition.remediation.isEmpty && !definition.title.isEmpty, "\(definition.id)")
             #expect(definition.id == definition.id.lowercased() && !definition.id.contains(" "))
         }
+    }
+}
+
+@Suite struct ReadmeCatalogueTests {
+    /// The README's catalogue table is generated (Tools/update-readme-catalogue); this fails when it is stale.
+    @Test func readmeListsEveryCheck() throws {
+        let file = #filePath
+        let root = String(file[..<file.firstRange(of: "/Tests/")!.lowerBound])
+        let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+        #expect(readme.contains(CheckCatalogue.markdownTable()), "README catalogue is stale: run Tools/update-readme-catalogue")
     }
 }

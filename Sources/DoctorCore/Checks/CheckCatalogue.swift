@@ -5,13 +5,25 @@ public enum CheckCatalogue {
         DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
     ]
 
-    public static var definitions: [CheckDefinition] {
-        [DriverChecks.definitions, AssignmentChecks.definitions, SpanStateChecks.definitions, CounterChecks.definitions,
-         TimingChecks.definitions, PortChecks.definitions].flatMap { $0 }
-    }
+    public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }
 
     public static func definition(id: String) -> CheckDefinition? {
         definitions.first { $0.id == id.lowercased() }
+    }
+
+    /// One README table row per check: ID, severity, family file, title.
+    public static func markdownTable() -> String {
+        var rows = ""
+        for (family, definitions) in familyDefinitions {
+            for definition in definitions {
+                rows += "| `\(definition.id)` | \(definition.severity.rawValue) | \(definition.family) (\(family).swift) | \(definition.title) |\n"
+            }
+        }
+        return rows
+    }
+
+    static var familyDefinitions: [(String, [CheckDefinition])] {
+        families.map { family in (String(describing: type(of: family)), type(of: family).definitions) }
     }
 
     static var stageOrder: [String: Int] {
