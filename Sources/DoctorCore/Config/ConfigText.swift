@@ -5,6 +5,8 @@ struct ConfigLine {
     let number: Int
     /// Without the `\n` and without one `\r` before it, so CRLF files read like LF files.
     let bytes: ArraySlice<UInt8>
+    /// The line ended in CR LF. Harmless to most readers, but the shell keeps the CR in the last word.
+    var endedWithCarriageReturn = false
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }
@@ -21,9 +23,10 @@ enum ConfigText {
         while start < bytes.count {
             let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
             var end = newline
-            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let carriageReturn = end > start && bytes[end - 1] == UInt8(ascii: "\r")
+            if carriageReturn { end -= 1 }
             number += 1
-            lines.append(ConfigLine(number: number, bytes: bytes[start..<end]))
+            lines.append(ConfigLine(number: number, bytes: bytes[start..<end], endedWithCarriageReturn: carriageReturn))
             start = newline + 1
         }
         return lines
@@ -115,4 +118,17 @@ struct CScannedInt: Equatable {
     func rest(of bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         bytes[(bytes.startIndex + length)...].trimmingCSpace()
     }
+}
+
+/// A set of ASCII bytes as a 256-entry table: membership is one array read, which matters on 100 000-line inputs.
+struct ByteSet: Sendable {
+    private let members: [Bool]
+
+    init(_ characters: String) {
+        var members = [Bool](repeating: false, count: 256)
+        for byte in characters.utf8 { members[Int(byte)] = true }
+        self.members = members
+    }
+
+    func contains(_ byte: UInt8) -> Bool { members[Int(byte)] }
 }
