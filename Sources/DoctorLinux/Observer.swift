@@ -41,8 +41,19 @@ public struct ConfigReader: Sendable {
         self.sysfsRoot = sysfsRoot
     }
 
+    /// Config files larger than this are read only this far (and the parsers see a truncated last line).
+    static let fileLimit = 16 << 20
+
     public func read() -> ConfigObservation {
         var config = ConfigObservation()
+        config.systemConf = parse("dahdi/system.conf", SystemConfParser.parse)
+        config.assignedSpans = parse("dahdi/assigned-spans.conf", AssignedSpansParser.parse)
+        config.spanTypes = parse("dahdi/span-types.conf", SpanTypesParser.parse)
+        config.dahdiModules = parse("dahdi/modules", DahdiModulesParser.parse)
+        config.modules = (config.dahdiModules?.value?.modules ?? []).map { entry in
+            ModuleState(name: entry.name, loaded: system_isDirectory(joinPath(sysfsRoot, "module/" + entry.name.replacingDashes())),
+                        line: entry.line)
+        }
         let fxotune = joinPath(etcRoot, "fxotune.conf")
         switch system_readSmallFile(fxotune, limit: 1 << 20) {
         case .success(let text): config.fxotune = .present(path: fxotune, value: FileFacts(size: text.utf8.count))
@@ -50,6 +61,21 @@ public struct ConfigReader: Sendable {
         }
         return config
     }
+}
+
+extension ConfigReader {
+    func parse<Value>(_ relative: String, _ parser: (String, String) -> Value) -> ConfigPart<Value> {
+        let path = joinPath(etcRoot, relative)
+        switch system_readSmallFile(path, limit: Self.fileLimit) {
+        case .success(let text): return .present(path: path, value: parser(text, path))
+        case .failure(let error): return .absent(path: path, reason: error.description)
+        }
+    }
+}
+
+extension String {
+    /// The kernel lists modules under /sys/module with '-' written as '_'.
+    func replacingDashes() -> String { String(map { $0 == "-" ? "_" : $0 }) }
 }
 
 /// Whole-file reads and writes for the command line (observations, manifests).

@@ -1,8 +1,9 @@
-/// Every check family, in pipeline order (driver -> assignment -> configuration -> spans -> counters -> timing ->
-/// ports -> Asterisk configuration). The order ranks findings of equal severity, so causes come before effects.
+/// Every check family, in pipeline order (driver -> assignment -> configuration syntax -> system.conf vs kernel ->
+/// spans -> counters -> timing -> ports -> echo cancellers -> fxotune). The order ranks findings of equal severity, so causes come before effects.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
-        DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
+        DriverChecks(), AssignmentChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), SpanStateChecks(),
+        CounterChecks(), TimingChecks(), PortChecks(), EchoCancellerChecks(), FxotuneChecks(),
     ]
 
     public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }

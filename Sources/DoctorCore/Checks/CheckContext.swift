@@ -16,6 +16,30 @@ public struct CheckContext: Sendable {
         if case .opened = observation.dahdi.control { kernelReadable = true } else { kernelReadable = false }
     }
 
+    public var systemConf: SystemConfig? { observation.config.systemConf?.value }
+
+    public var parseIssues: [ParseIssue] { observation.config.parseIssues }
+
+    /// Whether anything on this box says DAHDI should be in use: a configured system.conf, card modules to load,
+    /// or the driver itself. A box with none of these is a gateway-only box, and DAHDI's absence is no fault.
+    public var dahdiConfigured: Bool {
+        if let system = systemConf, !(system.channels.isEmpty && system.spans.isEmpty && system.dynamicSpans.isEmpty) { return true }
+        if !observation.config.modules.isEmpty { return true }
+        if observation.dahdi.sysfs?.moduleLoaded == true { return true }
+        if case .opened = observation.dahdi.control { return true }
+        if case .permissionDenied = observation.dahdi.control { return true }
+        // Nothing looked at (no config read at all): assume DAHDI matters rather than hide a fault.
+        return observation.config.systemConf == nil
+    }
+
+    /// The finding that explains missing channels: the driver, or a device whose spans are not assigned.
+    public var assignmentCauseKey: String? {
+        if case .opened = observation.dahdi.control {
+            return inventory.devices.first { $0.spans.contains { $0.assignedSpan == nil } }.map { "unassigned:\($0.name)" }
+        }
+        return "driver"
+    }
+
     /// "span 2 (TE4/0/2)".
     public func spanSubject(_ number: Int) -> String {
         spans[number].map { "span \(number) (\($0.name))" } ?? "span \(number)"

@@ -62,7 +62,13 @@ public struct DriverChecks: CheckFamily {
         remediation: "check lspci/lsusb and dahdi_hardware for the card and its driver; load the driver or install one that supports the card",
         faults: ["C03"])
 
-    public static let definitions = [driverNotLoaded, controlDeviceMissing, controlDeviceDenied, controlDeviceError,
+    public static let notInUse = CheckDefinition(
+        id: "dahdi-not-in-use", family: "driver", severity: .info,
+        title: "DAHDI is not used on this box",
+        explanation: "The DAHDI driver is not loaded and nothing configures it (no channels in /etc/dahdi/system.conf, no modules in /etc/dahdi/modules): a gateway-only or SIP-only box. DAHDI checks are skipped.",
+        remediation: "nothing to do, unless this box should have a DAHDI card")
+
+    public static let definitions = [notInUse, driverNotLoaded, controlDeviceMissing, controlDeviceDenied, controlDeviceError,
                                      moduleNotLoaded, noDevices]
 
     public init() {}
@@ -76,6 +82,12 @@ public struct DriverChecks: CheckFamily {
                 findings.append(Finding(Self.controlDeviceMissing, subject: "DAHDI", message: "dahdi is loaded but \(path) does not exist",
                                         evidence: [Evidence("control device", "absent", source: path),
                                                    Evidence("dahdi module", "loaded", source: "/sys/module/dahdi")],
+                                        key: "driver"))
+            } else if !context.dahdiConfigured {
+                findings.append(Finding(Self.notInUse, subject: "DAHDI", message: "DAHDI is not loaded and not configured on this box",
+                                        evidence: [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
+                                                   Evidence("system.conf", context.observation.config.systemConf?.value == nil ? "absent" : "no channels",
+                                                            source: context.observation.config.systemConf?.path ?? "/etc/dahdi/system.conf")],
                                         key: "driver"))
             } else {
                 findings.append(Finding(Self.driverNotLoaded, subject: "DAHDI", message: "the DAHDI driver is not loaded",

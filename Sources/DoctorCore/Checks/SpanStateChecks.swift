@@ -100,7 +100,8 @@ public struct SpanStateChecks: CheckFamily {
                 findings.append(Finding(Self.unconfigured, subject: subject,
                                         message: "none of the \(span.totalChannels) channels of \(subject) is configured",
                                         evidence: [Evidence("configured channels", "0 of \(span.totalChannels)", source: source)],
-                                        key: "span-unconfigured:\(span.number)"))
+                                        key: "span-unconfigured:\(span.number)",
+                                        causeKey: context.systemConf.map { $0.issues.isEmpty } == false ? ConfigSyntaxChecks.systemConfInvalidKey : nil))
             }
             if context.observation.dahdi.multiframeErrorsRising.contains(span.number) {
                 findings.append(Finding(Self.crc4Mismatch, subject: subject,

@@ -89,12 +89,27 @@ public struct ModuleState: Sendable, Hashable, Codable {
     public init(name: String, loaded: Bool, line: Int) { self.name = name; self.loaded = loaded; self.line = line }
 }
 
-/// The configuration files, each parsed or absent with the reason.
+/// The configuration files, each parsed or absent with the reason. Nil means "not looked at" (e.g. an observation
+/// built by a test); `.absent` means looked at and not there.
 public struct ConfigObservation: Sendable, Hashable, Codable {
+    public var systemConf: ConfigPart<SystemConfig>?
+    public var assignedSpans: ConfigPart<AssignedSpansConfig>?
+    public var spanTypes: ConfigPart<SpanTypesConfig>?
+    public var dahdiModules: ConfigPart<DahdiModulesConfig>?
     public var fxotune: ConfigPart<FileFacts>?
+    /// The modules /etc/dahdi/modules names, and whether each is loaded.
     public var modules: [ModuleState]
 
-    public init(fxotune: ConfigPart<FileFacts>? = nil, modules: [ModuleState] = []) {
-        self.fxotune = fxotune; self.modules = modules
+    public init(systemConf: ConfigPart<SystemConfig>? = nil, assignedSpans: ConfigPart<AssignedSpansConfig>? = nil,
+                spanTypes: ConfigPart<SpanTypesConfig>? = nil, dahdiModules: ConfigPart<DahdiModulesConfig>? = nil,
+                fxotune: ConfigPart<FileFacts>? = nil, modules: [ModuleState] = []) {
+        self.systemConf = systemConf; self.assignedSpans = assignedSpans; self.spanTypes = spanTypes
+        self.dahdiModules = dahdiModules; self.fxotune = fxotune; self.modules = modules
+    }
+
+    /// Every line any parser could not understand.
+    public var parseIssues: [ParseIssue] {
+        (systemConf?.value?.issues ?? []) + (assignedSpans?.value?.issues ?? []) + (spanTypes?.value?.issues ?? [])
+            + (dahdiModules?.value?.issues ?? [])
     }
 }
