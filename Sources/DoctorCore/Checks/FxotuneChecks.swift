@@ -19,8 +19,10 @@ public struct FxotuneChecks: CheckFamily {
     public func run(_ context: CheckContext) -> [Finding] {
         let fxoPorts = context.inventory.spans.flatMap(\.channels).filter { $0.portType == .fxo && $0.configured }
         guard !fxoPorts.isEmpty else { return [] }
-        let path = context.observation.config.fxotune?.path ?? "/etc/fxotune.conf"
-        let size = context.observation.config.fxotune?.value?.size
+        // Not looked at (an observation without config) is not the same as absent.
+        guard let part = context.observation.config.fxotune else { return [] }
+        let path = part.path
+        let size = part.value?.size
         guard size == nil || size == 0 else { return [] }
         let label = ChannelConfigChecks.runs(fxoPorts.map(\.number)).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
             .joined(separator: ",")
