@@ -54,6 +54,14 @@ import Testing
         #expect(PortType(sigcap: 0x5f0ff) == .any)
     }
 
+    @Test func clearCapableChannelsAcceptHDLCAndDACSLikeTheKernel() {
+        let accepted = Signalling.acceptedCapabilities(0x5f0ff)   // dynamic loc channels: Clear but no HDLC bits
+        #expect(accepted & Signalling.hdlcFCS.rawValue == Signalling.hdlcFCS.rawValue)
+        #expect(accepted & Signalling.dacs.rawValue == Signalling.dacs.rawValue)
+        #expect(accepted & Signalling.mtp2.rawValue != Signalling.mtp2.rawValue)        // MTP2 needs its own bit
+        #expect(Signalling.acceptedCapabilities(0x1038) == 0x1038)                      // no Clear: unchanged
+    }
+
     @Test(arguments: [
         (0x0 as UInt32, PortType.none),
         (0x80000000, .none),                           // broken, no capabilities

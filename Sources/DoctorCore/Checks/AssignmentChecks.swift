@@ -48,26 +48,34 @@ public struct AssignmentChecks: CheckFamily {
         }
     }
 
+    /// The key of the spans-not-assigned finding, which explains missing channels.
+    public static let unassignedKey = "unassigned"
+
+    /// One finding for the box: on a four-card box, four identical roots would hide the one cause
+    /// (auto_assign_spans=0 and an assigned-spans.conf that does not match). Each device is one line of evidence.
     func unassigned(_ context: CheckContext) -> [Finding] {
+        let devices = context.inventory.devices.filter { $0.spans.contains { $0.assignedSpan == nil } }
+        guard !devices.isEmpty else { return [] }
         let auto = context.inventory.driver.autoAssignSpans
-        return context.inventory.devices.compactMap { device in
-            let unassigned = device.spans.filter { $0.assignedSpan == nil }
-            guard !unassigned.isEmpty else { return nil }
-            var evidence = [Evidence("spans", "\(device.spanCount ?? device.spans.count)",
-                                     source: "/sys/bus/dahdi_devices/devices/\(device.name)/span_count"),
-                            Evidence("unassigned local spans", unassigned.map { "\($0.localSpan)" }.joined(separator: ","),
-                                     source: "/sys/bus/dahdi_devices/devices/\(device.name)")]
-            if let auto { evidence.append(Evidence("auto_assign_spans", auto ? "1" : "0", source: "/sys/module/dahdi/parameters/auto_assign_spans")) }
-            if let conf = context.observation.config.assignedSpans {
+        let unassignedCount = devices.reduce(0) { $0 + $1.spans.filter { $0.assignedSpan == nil }.count }
+        let totalCount = devices.reduce(0) { $0 + $1.spans.count }
+        var evidence: [Evidence] = []
+        if let auto { evidence.append(Evidence("auto_assign_spans", auto ? "1" : "0", source: "/sys/module/dahdi/parameters/auto_assign_spans")) }
+        let conf = context.observation.config.assignedSpans
+        for device in devices {
+            let unassigned = device.spans.filter { $0.assignedSpan == nil }.map { "\($0.localSpan)" }.joined(separator: ",")
+            var value = "local span(s) \(unassigned) of \(device.spans.count) unassigned; hardware_id '\(device.hardwareId ?? "")', location '\(device.location ?? "")'"
+            if let conf {
                 let matching = conf.value?.assignments.filter { $0.device.matches(hardwareId: device.hardwareId, location: device.location) } ?? []
-                let value = conf.value == nil ? "absent" : matching.isEmpty
-                    ? "no line matches hardware_id '\(device.hardwareId ?? "")' or '@\(device.location ?? "")'"
-                    : "matched by line(s) " + Set(matching.map(\.line)).sorted().map(String.init).joined(separator: ",")
-                evidence.append(Evidence("assigned-spans.conf", value, source: conf.path))
+                value += conf.value == nil ? "; assigned-spans.conf absent"
+                    : matching.isEmpty ? "; no assigned-spans.conf line matches it"
+                    : "; assigned-spans.conf line(s) " + Set(matching.map(\.line)).sorted().map(String.init).joined(separator: ",") + " match it"
             }
-            return Finding(Self.spansNotAssigned, subject: "device \(device.name)",
-                           message: "\(unassigned.count) of \(device.spans.count) span(s) of \(device.name) (\(device.type ?? "unknown type")) are not assigned",
-                           evidence: evidence, key: "unassigned:\(device.name)", causeKey: "driver")
+            evidence.append(Evidence("device \(device.name)", value, source: "/sys/bus/dahdi_devices/devices/\(device.name)"))
         }
+        let message = "\(unassignedCount) of \(totalCount) span(s) on \(devices.count) device(s) are not assigned"
+            + (auto == false ? " (auto_assign_spans=0)" : "")
+        return [Finding(Self.spansNotAssigned, subject: devices.count == 1 ? "device \(devices[0].name)" : "\(devices.count) devices",
+                        message: message, evidence: evidence, key: Self.unassignedKey, causeKey: "driver")]
     }
 }

@@ -74,6 +74,7 @@ public struct ChannelConfigChecks: CheckFamily {
             let declaredEvidence = Evidence("system.conf", "\(declared.keyword) (\(declared.signalling.kernelName))", source: where_)
             let kernelEvidence = Evidence("kernel signalling", channel.signalling, source: source)
             let capabilities = channel.capabilityBits ?? 0
+            let accepted = Signalling.acceptedCapabilities(capabilities)
             let wanted = declared.signalling.rawValue
             if declared.signalling != .none, channel.capabilityBits != nil, capabilities & ~Signalling.brokenBit == 0 {
                 findings.append(Finding(Self.emptySlot, subject: subject, message: "\(subject) is an empty slot but system.conf configures it as \(declared.keyword)",
@@ -81,7 +82,7 @@ public struct ChannelConfigChecks: CheckFamily {
                 continue
             }
             if declared.signalling != .none && declared.signalling != .slave, channel.capabilityBits != nil,
-               capabilities & wanted != wanted {
+               accepted & wanted != wanted {
                 let port = PortType(sigcap: capabilities)
                 let isFXS = wanted & (1 << 13) != 0, isFXO = wanted & (1 << 12) != 0
                 let capEvidence = Evidence("capabilities", Signalling.capabilityNames(capabilities).joined(separator: " "), source: source)

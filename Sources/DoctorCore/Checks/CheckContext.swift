@@ -35,7 +35,7 @@ public struct CheckContext: Sendable {
     /// The finding that explains missing channels: the driver, or a device whose spans are not assigned.
     public var assignmentCauseKey: String? {
         if case .opened = observation.dahdi.control {
-            return inventory.devices.first { $0.spans.contains { $0.assignedSpan == nil } }.map { "unassigned:\($0.name)" }
+            return inventory.devices.contains { $0.spans.contains { $0.assignedSpan == nil } } ? AssignmentChecks.unassignedKey : nil
         }
         return "driver"
     }

@@ -36,12 +36,19 @@ public enum Correlator {
             if a.severity != b.severity { return a.severity > b.severity }
             let stageA = order[a.id] ?? Int.max, stageB = order[b.id] ?? Int.max
             if stageA != stageB { return stageA < stageB }
+            // "channel 62" after "channels 49-60": the first number decides, then the text.
+            if let x = a.subject.firstNumber, let y = b.subject.firstNumber, x != y { return x < y }
             return a.subject.localizedNumericLess(than: b.subject)
         }
     }
 }
 
 extension String {
+    var firstNumber: Int? {
+        guard let start = firstIndex(where: \.isNumber) else { return nil }
+        return Int(self[start...].prefix(while: \.isNumber).prefix(9))
+    }
+
     /// "span 2" before "span 10": compares digit runs as numbers.
     func localizedNumericLess(than other: String) -> Bool {
         var a = Substring(self), b = Substring(other)

@@ -82,17 +82,22 @@ public struct CounterChecks: CheckFamily {
         return findings
     }
 
+    static func nonZeroCounters(_ span: InventorySpan) -> [String] {
+        var parts: [String] = []
+        if let c = span.counters {
+            let all: [(String, UInt32?)] = [("bpv", c.bipolarViolations), ("crc4", c.crc4Errors), ("ebit", c.eBitErrors),
+                                            ("fas", c.framingAlignmentErrors), ("fe", c.framingErrors), ("cv", c.codingViolations),
+                                            ("be", c.bitErrors)]
+            parts += all.compactMap { name, value in (value ?? 0) > 0 ? "\(name)=\(value ?? 0)" : nil }
+        }
+        if let slips = span.timingSlips, slips > 0 { parts.append("timing slips=\(slips)") }
+        if let irq = span.irqMisses, irq > 0 { parts.append("irq misses=\(irq)") }
+        return parts
+    }
+
     func singleSample(_ context: CheckContext) -> [Finding] {
         context.inventory.spans.compactMap { span in
-            var parts: [String] = []
-            if let c = span.counters {
-                let all: [(String, UInt32?)] = [("bpv", c.bipolarViolations), ("crc4", c.crc4Errors), ("ebit", c.eBitErrors),
-                                                ("fas", c.framingAlignmentErrors), ("fe", c.framingErrors), ("cv", c.codingViolations),
-                                                ("be", c.bitErrors)]
-                parts += all.compactMap { name, value in (value ?? 0) > 0 ? "\(name)=\(value ?? 0)" : nil }
-            }
-            if let slips = span.timingSlips, slips > 0 { parts.append("timing slips=\(slips)") }
-            if let irq = span.irqMisses, irq > 0 { parts.append("irq misses=\(irq)") }
+            let parts = Self.nonZeroCounters(span)
             guard !parts.isEmpty else { return nil }
             let subject = context.spanSubject(span.number)
             return Finding(Self.countersNonzero, subject: subject, message: "\(subject): " + parts.joined(separator: ", ") + " since the driver loaded",

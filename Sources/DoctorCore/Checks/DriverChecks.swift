@@ -90,9 +90,17 @@ public struct DriverChecks: CheckFamily {
                                                             source: context.observation.config.systemConf?.path ?? "/etc/dahdi/system.conf")],
                                         key: "driver"))
             } else {
+                let modules = context.observation.config.modules.map(\.name)
+                var evidence = [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
+                                Evidence("control device", "absent", source: path)]
+                if let system = context.systemConf, !system.channels.isEmpty {
+                    evidence.append(Evidence("system.conf", "\(system.channels.count) channel(s) configured",
+                                             source: context.observation.config.systemConf?.path ?? "/etc/dahdi/system.conf"))
+                }
                 findings.append(Finding(Self.driverNotLoaded, subject: "DAHDI", message: "the DAHDI driver is not loaded",
-                                        evidence: [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
-                                                   Evidence("control device", "absent", source: path)],
+                                        evidence: evidence,
+                                        remediation: modules.isEmpty ? nil : "modprobe dahdi " + modules.joined(separator: " ")
+                                            + " (the modules /etc/dahdi/modules lists); if modprobe fails, rebuild them for the running kernel (dkms status, linux-headers-$(uname -r))",
                                         key: "driver"))
             }
         case .permissionDenied(let path, let error):

@@ -43,7 +43,8 @@ public struct PortChecks: CheckFamily {
                                             evidence: [Evidence("sigcap", channel.capabilityBits.map { "0x" + String($0, radix: 16) } ?? "-", source: source)]))
                     continue
                 }
-                guard !channel.alarms.isEmpty else { continue }
+                // The kernel copies span alarms onto unused channels too; only configured ports matter.
+                guard !channel.alarms.isEmpty, channel.configured else { continue }
                 let evidence = [Evidence("channel alarms", channel.alarms.joined(separator: " "), source: source),
                                 Evidence("span alarms", span.alarmSummary, source: context.spanSource(span.number))]
                 if channel.portType == .fxo && channel.alarms.contains("RED") && !span.alarms.contains("RED") {

@@ -16,8 +16,11 @@ public struct Report: Sendable, Hashable, Codable {
         }
     }
 
+    /// Root problems by severity (what a monitoring system should count), plus how many consequences are folded
+    /// under them.
     public struct Counts: Sendable, Hashable, Codable {
         public var critical = 0, warning = 0, unknown = 0, info = 0
+        public var folded = 0
     }
 
     public var schemaVersion: Int
@@ -40,23 +43,26 @@ public struct Report: Sendable, Hashable, Codable {
         self.spans = spans
         self.channels = channels
         var counts = Counts()
-        for finding in findings.flatMap(\.flattened) {
+        for finding in findings {
             switch finding.severity {
             case .critical: counts.critical += 1
             case .warning: counts.warning += 1
             case .unknown: counts.unknown += 1
             case .info: counts.info += 1
             }
+            counts.folded += finding.flattened.count - 1
         }
         self.counts = counts
-        // Critical outranks unknown (we saw a real fault); unknown outranks warning (a part could not be looked at).
-        if counts.critical > 0 { status = .critical }
-        else if counts.unknown > 0 { status = .unknown }
-        else if counts.warning > 0 { status = .warning }
+        // The status looks at every finding, folded or not. Critical outranks unknown (we saw a real fault); unknown
+        // outranks warning (a part could not be looked at).
+        let all = Set(findings.flatMap(\.flattened).map(\.severity))
+        if all.contains(.critical) { status = .critical }
+        else if all.contains(.unknown) { status = .unknown }
+        else if all.contains(.warning) { status = .warning }
         else { status = .ok }
         if let first = findings.first(where: { $0.severity != .info }) {
             let others = counts.critical + counts.warning + counts.unknown - 1
-            summary = first.message + (others > 0 ? " (+\(others) more)" : "")
+            summary = first.message + (others > 0 ? " (+\(others) more problem\(others == 1 ? "" : "s"))" : "")
         } else {
             summary = "\(spans) span(s), \(channels) channel(s), no problem found"
         }

@@ -84,7 +84,7 @@ public struct SpanStateChecks: CheckFamily {
             let alarms = SpanAlarms(rawValue: span.alarmBits)
             let subject = context.spanSubject(span.number)
             let source = context.spanSource(span.number)
-            let alarmEvidence = Evidence("alarms", span.alarmSummary + " (" + (span.alarms.isEmpty ? "none" : span.alarms.joined(separator: " ")) + ")", source: source)
+            let alarmEvidence = Evidence("alarms", span.alarmSummary + " (bits 0x" + String(span.alarmBits, radix: 16) + ")", source: source)
             if let (definition, word) = Self.mostSevere(alarms) {
                 var severity: Severity? = nil
                 var message = "\(subject) is in \(word) alarm"
@@ -125,10 +125,18 @@ public struct SpanStateChecks: CheckFamily {
         return nil
     }
 
+    /// What a technician looks at next: the type, the line configuration (hardware spans only: dynamic spans have
+    /// none) and any non-zero error counter.
     static func spanFacts(_ span: InventorySpan) -> [Evidence] {
         var facts: [Evidence] = []
         if let type = span.type { facts.append(Evidence("type", type, source: "sysfs span-\(span.number)/spantype")) }
-        if let framing = span.framing { facts.append(Evidence("framing/coding", framing + "/" + (span.coding ?? "-"), source: "DAHDI_SPANSTAT lineconfig")) }
+        if span.type != "DYNAMIC", let framing = span.framing {
+            facts.append(Evidence("framing/coding", framing + "/" + (span.coding ?? "-"), source: "DAHDI_SPANSTAT span \(span.number) lineconfig"))
+        }
+        let counters = CounterChecks.nonZeroCounters(span)
+        if !counters.isEmpty {
+            facts.append(Evidence("counters since load", counters.joined(separator: ", "), source: "DAHDI_SPANSTAT span \(span.number), /proc/dahdi/\(span.number)"))
+        }
         return facts
     }
 }

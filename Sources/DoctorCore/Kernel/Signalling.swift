@@ -31,6 +31,12 @@ public struct Signalling: RawRepresentable, Sendable, Hashable, Codable {
     /// Bit 31 of `sigcap`: the port failed to initialise (dahdi_scan prints `FAILED`).
     public static let brokenBit: UInt32 = 1 << 31
 
+    /// What the kernel accepts on a port with capabilities `sigcap`: a port that can carry Clear also carries the
+    /// HDLC variants and DACS (dahdi_ioctl_chanconfig widens sigcap the same way before comparing).
+    public static func acceptedCapabilities(_ sigcap: UInt32) -> UInt32 {
+        sigcap & clear.rawValue != 0 ? sigcap | hdlcRaw.rawValue | hdlcFCS.rawValue | hdlcNet.rawValue | dacs.rawValue : sigcap
+    }
+
     /// Kernel `sigstr()` names, in the order the kernel lists capabilities in sysfs `sigcap`.
     static let kernelNames: [(Signalling, String)] = [
         (.fxsls, "FXSLS"), (.fxsks, "FXSKS"), (.fxsgs, "FXSGS"), (.fxols, "FXOLS"), (.fxoks, "FXOKS"),

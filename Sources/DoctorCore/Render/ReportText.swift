@@ -34,7 +34,8 @@ public struct ReportText {
         }
         out.append("")
         let c = report.counts
-        out.append("\(report.spans) span(s), \(report.channels) channel(s); \(c.critical) critical, \(c.warning) warning, \(c.unknown) unknown, \(c.info) info; sources: "
+        out.append("\(report.spans) span(s), \(report.channels) channel(s); \(c.critical) critical, \(c.warning) warning, \(c.unknown) unknown, \(c.info) info"
+                   + (c.folded > 0 ? " (+\(c.folded) consequence(s) folded)" : "") + "; sources: "
                    + report.sources.map { "\($0.name) \($0.available ? "ok" : "unavailable")" }.joined(separator: ", "))
         return out.joined(separator: "\n") + "\n"
     }
@@ -78,7 +79,7 @@ public enum NagiosOutput {
         let alarmed = report.findings.flatMap(\.flattened).filter { $0.key.hasPrefix("span-alarm:") }.count
         // The summary must not contain '|', which separates perfdata.
         let summary = report.summary.replacingAll("|", with: "/")
-        return "DAHDI \(report.status.rawValue) - \(summary) | critical=\(c.critical) warning=\(c.warning) unknown=\(c.unknown) "
+        return "DAHDI \(report.status.rawValue) - \(summary) | critical=\(c.critical) warning=\(c.warning) unknown=\(c.unknown) folded=\(c.folded) "
             + "spans=\(report.spans) channels=\(report.channels) spans_in_alarm=\(alarmed)\n"
     }
 }

@@ -1,0 +1,81 @@
+# Shared steps for dahdi-lab scenarios. Each scenario has a symlink common.sh -> ../common.sh (dahdi-lab copies
+# the scenario with cp -RL, so the guest gets a plain file) and sources it: . "$SCENARIO/common.sh"
+# Runs in the guest with LAB, SCENARIO, OUT and BIN set; see ../README.md. POSIX sh (dash), set -u safe.
+
+# DOCTOR: the dahdi-doctor passed with --binary, copied to tmpfs first: under TCG a 28 MB binary starts in about
+# 0.4 s from tmpfs but 0.7 s (1.7 s the first time) from the 9p share, and a scenario runs it up to 7 times.
+# Empty when no dahdi-doctor was passed.
+DOCTOR=
+if [ -x "$BIN/dahdi-doctor" ]; then
+	DOCTOR=$BIN/dahdi-doctor
+	mkdir -p /tmp/bin && cp "$BIN/dahdi-doctor" /tmp/bin/dahdi-doctor && DOCTOR=/tmp/bin/dahdi-doctor
+fi
+
+# rec [--merge] NAME FILE CMD...: stdout to $OUT/FILE, stderr to $OUT/NAME.err (or into FILE with
+# --merge), exit status to $OUT/NAME.rc, wall time to $OUT/timings.txt. Returns the command's status.
+rec() {
+	r_merge=no
+	[ "$1" = --merge ] && { r_merge=yes; shift; }
+	r_name=$1 r_file=$2
+	shift 2
+	r_t0=$(date +%s%N)
+	if [ $r_merge = yes ]; then "$@" >"$OUT/$r_file" 2>&1; else "$@" >"$OUT/$r_file" 2>"$OUT/$r_name.err"; fi
+	r_rc=$?
+	r_ms=$((($(date +%s%N) - r_t0) / 1000000))
+	echo "$r_rc" >"$OUT/$r_name.rc"
+	[ -s "$OUT/$r_name.err" ] || rm -f "$OUT/$r_name.err"
+	echo "$r_name rc=$r_rc ${r_ms}ms" | tee -a "$OUT/timings.txt"
+	return $r_rc
+}
+
+# span_alarms: one "N=ALARMS" word per span, as dahdi_scan prints them (e.g. "1=RED 2=YEL").
+span_alarms() {
+	dahdi_scan 2>/dev/null | awk -F= '/^\[[0-9]+\]$/ { n = substr($0, 2, length($0) - 2) } $1 == "alarms" { printf "%s%s=%s", sep, n, $2; sep = " " }'
+}
+
+# wait_alarms EXPECTED [MIN_MS [MAX_MS]]: poll dahdi_scan every 0.2 s until the span alarms read exactly EXPECTED
+# (e.g. "1=RED 2=YEL") and at least MIN_MS (default 1500) have passed since the call, so a span that will go RED
+# (dahdi_dynamic raises RED after 1 s without receiving anything) has done so. Gives up after MAX_MS (default
+# 6000). The timeline goes to $OUT/wait-alarms.txt. Returns 0 when EXPECTED was reached, 1 otherwise.
+wait_alarms() {
+	w_expected=$1 w_min=${2:-1500} w_max=${3:-6000}
+	w_t0=$(date +%s%N)
+	: >"$OUT/wait-alarms.txt"
+	while :; do
+		w_now=$(span_alarms)
+		w_ms=$((($(date +%s%N) - w_t0) / 1000000))
+		echo "${w_ms}ms $w_now" >>"$OUT/wait-alarms.txt"
+		if [ "$w_now" = "$w_expected" ] && [ $w_ms -ge "$w_min" ]; then
+			echo "wait_alarms: '$w_expected' after ${w_ms}ms" | tee -a "$OUT/timings.txt"
+			return 0
+		fi
+		if [ $w_ms -ge "$w_max" ]; then
+			echo "wait_alarms: gave up after ${w_ms}ms: expected '$w_expected', dahdi_scan shows '$w_now'" | tee -a "$OUT/timings.txt"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# reference_tools [CHANNELS]: dahdi_scan, lsdahdi, /proc/dahdi and raw DAHDI_GET_PARAMS of CHANNELS
+# (default 1-48). Returns non-zero if dahdi_scan or lsdahdi failed.
+reference_tools() {
+	rt_ok=0
+	rec dahdi_scan dahdi_scan.txt dahdi_scan || rt_ok=1
+	rec lsdahdi lsdahdi.txt lsdahdi || rt_ok=1
+	cat /proc/dahdi/* >"$OUT/proc-dahdi.txt" 2>&1
+	rec params params.txt dahdi-params ${1:-$(seq 1 48)}
+	return $rt_ok
+}
+
+# run_check: `dahdi-doctor check` against the scenario's etc/ tree, as JSON (saving the observation), text and
+# nagios; then the saved observation replayed (check-replay.json must report the same findings).
+run_check() {
+	[ -n "$DOCTOR" ] || return 0
+	rec check check.json "$DOCTOR" check --json --etc-root "$SCENARIO/etc" \
+		--save-observation "$OUT/observation.json"
+	rec check-text check.txt "$DOCTOR" check --no-color --etc-root "$SCENARIO/etc"
+	rec check-nagios check-nagios.txt "$DOCTOR" check --format nagios --etc-root "$SCENARIO/etc"
+	rec check-replay check-replay.json "$DOCTOR" check --json --observation "$OUT/observation.json"
+	return 0
+}

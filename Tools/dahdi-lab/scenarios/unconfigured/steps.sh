@@ -1,0 +1,15 @@
+#!/bin/sh
+# dahdi-lab scenario "unconfigured": spans 1 and 2 exist, system.conf configures only span 1, so span 2 is
+# UNCONFIGURED. etc/ agrees (chan_dahdi.conf has only span 1's channels).
+# Runs in the guest with LAB, SCENARIO, OUT and BIN set; see ../../README.md.
+# Exit status: 0 if dahdi_cfg succeeded and dahdi_scan showed span 1 OK and span 2 UNCONFIGURED.
+set -u
+
+. "$SCENARIO/common.sh" # rec, wait_alarms, reference_tools, run_check
+
+ok=0
+rec --merge dahdi_cfg dahdi_cfg.txt dahdi_cfg -c "$SCENARIO/system.conf" -vv || ok=1
+wait_alarms "1=OK 2=UNCONFIGURED" || ok=1
+reference_tools || ok=1
+run_check
+exit $ok
