@@ -63,6 +63,7 @@ public struct ChannelConfigChecks: CheckFamily {
         let file = context.observation.config.systemConf?.path ?? "/etc/dahdi/system.conf"
         var findings: [Finding] = []
         var missing: [SystemConfChannel] = []
+        var drifted: [Drift] = []
         for declared in config.channels {
             let where_ = "\(file):\(declared.line)"
             guard let channel = context.channels[declared.channel] else {
@@ -101,12 +102,10 @@ public struct ChannelConfigChecks: CheckFamily {
             }
             let kernel = channel.signallingBits.map(Signalling.init(rawValue:)) ?? .none
             if kernel != declared.signalling {
-                findings.append(Finding(Self.drift, subject: subject,
-                                        message: "\(subject) runs \(kernel.kernelName) but system.conf says \(declared.keyword) (\(declared.signalling.kernelName))",
-                                        evidence: [declaredEvidence, kernelEvidence],
-                                        causeKey: "span-unconfigured:\(channel.span)"))
+                drifted.append(Drift(declared: declared, kernel: kernel, span: channel.span))
             }
         }
+        findings += driftFindings(drifted, context: context, file: file)
         // One finding per contiguous run of missing channels: "49-60" reads better than twelve findings.
         for run in Self.runs(missing.map(\.channel)) {
             let first = missing.first { $0.channel == run.lowerBound }!
@@ -120,6 +119,39 @@ public struct ChannelConfigChecks: CheckFamily {
                                     key: "missing:\(run.lowerBound)-\(run.upperBound)", causeKey: context.assignmentCauseKey))
         }
         return findings
+    }
+
+    struct Drift {
+        var declared: SystemConfChannel
+        var kernel: Signalling
+        var span: Int
+    }
+
+    /// One finding per run of consecutive channels with the same declaration line, kernel signalling and span:
+    /// "channels 1-8 run FXSKS but system.conf line 8 says fxoks" rather than eight findings.
+    func driftFindings(_ drifted: [Drift], context: CheckContext, file: String) -> [Finding] {
+        var groups: [[Drift]] = []
+        for item in drifted.sorted(by: { $0.declared.channel < $1.declared.channel }) {
+            if let last = groups.last?.last, last.declared.line == item.declared.line, last.kernel == item.kernel,
+               last.span == item.span, last.declared.channel + 1 == item.declared.channel {
+                groups[groups.count - 1].append(item)
+            } else {
+                groups.append([item])
+            }
+        }
+        return groups.map { group in
+            let first = group[0], last = group[group.count - 1]
+            let subject = group.count == 1 ? context.channelSubject(first.declared.channel)
+                : "channels \(first.declared.channel)-\(last.declared.channel)"
+            let verb = group.count == 1 ? "runs" : "run"
+            let running = first.kernel == .none ? "unconfigured" : first.kernel.kernelName
+            return Finding(Self.drift, subject: subject,
+                           message: "\(subject) \(verb) \(running) but system.conf says \(first.declared.keyword) (\(first.declared.signalling.kernelName))",
+                           evidence: [Evidence("system.conf", "\(first.declared.keyword) (\(first.declared.signalling.kernelName))", source: "\(file):\(first.declared.line)"),
+                                      Evidence("kernel signalling", running, source: group.count == 1 ? context.channelSource(first.declared.channel)
+                                                    : "DAHDI_GET_PARAMS channels \(first.declared.channel)-\(last.declared.channel)")],
+                           key: "drift:\(first.declared.channel)", causeKey: "span-unconfigured:\(first.span)")
+        }
     }
 
     static func runs(_ numbers: [Int]) -> [ClosedRange<Int>] {

@@ -24,11 +24,14 @@ public struct ReportText {
             let consequences = finding.consequences.flatMap(\.flattened)
             if !consequences.isEmpty {
                 out.append("  explains \(consequences.count) more finding(s):")
-                for consequence in consequences.prefix(consequenceLimit) {
-                    out.append("    " + paint(label(consequence.severity), for: consequence.severity) + "  " + consequence.id + "  " + consequence.message)
+                let groups = Self.grouped(consequences)
+                for group in groups.prefix(consequenceLimit) {
+                    let first = group[0]
+                    let line = group.count == 1 ? first.message : "\(group.count) findings on \(Self.subjectRanges(group))"
+                    out.append("    " + paint(label(first.severity), for: first.severity) + "  " + first.id + "  " + line)
                 }
-                if consequences.count > consequenceLimit {
-                    out.append("    ... and \(consequences.count - consequenceLimit) more (see --json)")
+                if groups.count > consequenceLimit {
+                    out.append("    ... and \(groups.count - consequenceLimit) more (see --json)")
                 }
             }
         }
@@ -38,6 +41,33 @@ public struct ReportText {
                    + (c.folded > 0 ? " (+\(c.folded) consequence(s) folded)" : "") + "; sources: "
                    + report.sources.map { "\($0.name) \($0.available ? "ok" : "unavailable")" }.joined(separator: ", "))
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Consecutive consequences with the same ID and severity, grouped when there are more than three (the 24
+    /// channel alarms under a span alarm read as one line).
+    static func grouped(_ findings: [Finding]) -> [[Finding]] {
+        var groups: [[Finding]] = []
+        for finding in findings {
+            if let last = groups.last?.last, last.id == finding.id, last.severity == finding.severity {
+                groups[groups.count - 1].append(finding)
+            } else {
+                groups.append([finding])
+            }
+        }
+        return groups.flatMap { $0.count > 3 ? [$0] : $0.map { [$0] } }
+    }
+
+    /// "channels 1-23" from subjects "channel 1 (...)", "channel 2 (...)"...; falls back to the subjects' count.
+    static func subjectRanges(_ findings: [Finding]) -> String {
+        let words = Set(findings.map { $0.subject.prefix { $0 != " " } })
+        let numbers = findings.compactMap(\.subject.firstNumber)
+        guard words.count == 1, let word = words.first, numbers.count == findings.count else { return "\(findings.count) subjects" }
+        var runs: [ClosedRange<Int>] = []
+        for n in numbers.sorted() {
+            if let last = runs.last, last.upperBound + 1 == n { runs[runs.count - 1] = last.lowerBound...n }
+            else if runs.last?.contains(n) != true { runs.append(n...n) }
+        }
+        return "\(word)s " + runs.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
     }
 
     func label(_ severity: Severity) -> String {
