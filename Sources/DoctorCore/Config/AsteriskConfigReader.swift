@@ -61,7 +61,7 @@ struct AsteriskConfigReader {
                 bytes = bytes[..<nul]
             }
             if bytes.count >= Self.lineLimit {
-                let start = ConfigText.string(bytes.prefix(32))
+                let start = issueText(bytes.prefix(32))
                 warn(file, line.number, line.bytes, "Line \(line.number) too long, skipping. It begins with: \(start)...")
                 continue
             }
