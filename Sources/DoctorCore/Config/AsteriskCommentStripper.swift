@@ -10,7 +10,7 @@ struct AsteriskCommentStripper {
 
     /// Open blocks, innermost last, by the line that opened them; `depth` goes negative after a stray `--;`.
     private(set) var depth = 0
-    private var openedAt: [Int] = []
+    private var openedAt: [(line: Int, raw: ArraySlice<UInt8>)] = []
     var problems: [(line: Int, message: String)] = []
 
     /// The part of the line Asterisk parses (not yet trimmed), or nil when it is all comment.
@@ -37,7 +37,7 @@ struct AsteriskCommentStripper {
                 buffer[semicolon] = 0
                 scan = semicolon + 3
                 depth += 1
-                openedAt.append(lineNumber)
+                openedAt.append((lineNumber, line))
             } else if semicolon >= scan + 2, buffer[semicolon - 1] == UInt8(ascii: "-"),
                       buffer[semicolon - 2] == UInt8(ascii: "-") {
                 depth -= 1
@@ -70,8 +70,8 @@ struct AsteriskCommentStripper {
     }
 
     /// Asterisk's warning at the end of a file with a block comment still open.
-    var unterminatedComment: (line: Int, message: String)? {
-        guard depth > 0, let line = openedAt.last else { return nil }
-        return (line, "Unterminated comment detected beginning on line \(line)")
+    var unterminatedComment: (line: Int, raw: ArraySlice<UInt8>, message: String)? {
+        guard depth > 0, let opened = openedAt.last else { return nil }
+        return (opened.line, opened.raw, "Unterminated comment detected beginning on line \(opened.line)")
     }
 }

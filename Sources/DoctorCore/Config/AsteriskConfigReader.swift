@@ -16,6 +16,8 @@ struct AsteriskConfigReader {
     private var current: Int?
     private var openFiles: [String] = []
     private var readFiles: Set<String> = []
+    /// Category indices by lowercased name, so finding a template stays cheap in very large files.
+    private var categoriesByName: [String: [Int]] = [:]
 
     init(source: AsteriskConfigSource, issueText: @escaping (ArraySlice<UInt8>) -> String = { ConfigText.string($0) }) {
         self.source = source
@@ -74,7 +76,7 @@ struct AsteriskConfigReader {
             process(content, &file, ConfigLineRef(number: line.number, raw: line.bytes))
         }
         if let unterminated = comments.unterminatedComment {
-            warn(file, unterminated.line, [], unterminated.message)
+            warn(file, unterminated.line, unterminated.raw, unterminated.message)
         }
     }
 
@@ -178,6 +180,7 @@ struct AsteriskConfigReader {
         if let fresh {
             config.categories.append(fresh)
             target = config.categories.count - 1
+            categoriesByName[fresh.name.lowercased(), default: []].append(config.categories.count - 1)
             current = target
         }
         file.category = target
@@ -189,8 +192,9 @@ struct AsteriskConfigReader {
     /// literally here.
     private func findCategory(_ name: String, appendFilter: String?) -> Int? {
         let wanted = name.lowercased()
-        return config.categories.firstIndex { category in
-            guard wanted.isEmpty || category.name.lowercased() == wanted else { return false }
+        let candidates = wanted.isEmpty ? Array(config.categories.indices) : categoriesByName[wanted] ?? []
+        return candidates.first { index in
+            let category = config.categories[index]
             guard let filter = appendFilter else { return true }
             guard !filter.isEmpty else { return !category.isTemplate }
             return filter.split(separator: "&").allSatisfy { term in

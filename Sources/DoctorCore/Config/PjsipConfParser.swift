@@ -29,6 +29,7 @@ public enum PjsipConfParser {
         config.issues = asterisk.issues
         config.loadsInAsterisk = asterisk.loadsInAsterisk
         var seen: [String: PjsipObject] = [:]
+        var firstOfSingleType: [String: PjsipObject] = [:]
         var refused = Set<String>()
         func note(_ category: AsteriskCategory, _ message: String) {
             config.issues.append(ParseIssue(file: category.file, line: category.line, text: "[\(category.name)]",
@@ -55,7 +56,7 @@ public enum PjsipConfParser {
                     : "unknown type '\(type)': no res_pjsip object reads this section")
                 continue
             }
-            if singleObjectTypes.contains(type), let first = config.objects.dropLast().first(where: { $0.type == type }) {
+            if singleObjectTypes.contains(type), let first = firstOfSingleType[type] {
                 refused.insert(type)
                 note(category, "Config file 'pjsip.conf' could not be loaded; configuration contains more than one "
                     + "object of type '\(type)' (the other is [\(first.name)] at line \(first.line) of \(first.file))")
@@ -65,6 +66,7 @@ public enum PjsipConfParser {
                     + "object: '\(object.name)' of type '\(type)' (first at line \(first.line) of \(first.file))")
             } else {
                 seen["\(type)\u{0}\(object.name)"] = object
+                if singleObjectTypes.contains(type) { firstOfSingleType[type] = object }
             }
         }
         config.refusedTypes = refused.sorted()
