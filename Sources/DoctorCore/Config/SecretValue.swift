@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// A credential read from a configuration file (a pjsip `password`, `md5_cred`...). It can be checked, never shown:
 /// every way Swift prints a value (`description`, `debugDescription`, `dump`, mirrors, string interpolation) gives
 /// `<redacted>`, and so does encoding, so no report, log or golden file can carry it.
