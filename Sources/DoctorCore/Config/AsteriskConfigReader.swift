@@ -140,7 +140,11 @@ struct AsteriskConfigReader {
         for option in options {
             let text = ConfigText.string(option)
             if text == "!" {
-                if fresh != nil { fresh?.isTemplate = true } else if let target { config.categories[target].isTemplate = true }
+                if fresh != nil {
+                    fresh?.isTemplate = true
+                } else if let target {
+                    config.categories[target].isTemplate = true
+                }
             } else if option.first == UInt8(ascii: "+") {
                 let filter = ConfigText.string(option.dropFirst())
                 guard let found = findCategory(name, appendFilter: filter) else {

@@ -117,9 +117,7 @@ public enum PjsipSecrets {
         }
         // Anything else that mentions a credential (in a comment, say) is withheld whole.
         let lowered = text.lowercased()
-        if keys.contains(where: { lowered.contains($0) }) || lowered.contains("password") || lowered.contains("secret") {
-            return SecretValue.redacted
-        }
-        return text
+        let mentionsCredential = keys.contains { lowered.contains($0) } || lowered.contains("password")
+        return mentionsCredential ? SecretValue.redacted : text
     }
 }
