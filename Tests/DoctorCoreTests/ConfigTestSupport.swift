@@ -71,3 +71,43 @@ enum BrokenInput {
         return String(repeating: sample, count: copies)
     }
 }
+
+/// Asterisk configuration sources for tests: files come from a fixture directory or from memory, and are seen
+/// by the parser under /etc/asterisk, as on a real box.
+enum TestConfigSources {
+    static let notFound = SystemError(code: 2, name: "ENOENT", message: "No such file or directory")
+    static let configDirectory = "/etc/asterisk"
+
+    static func relative(_ path: String) -> String? {
+        guard path.hasPrefix(configDirectory + "/") else { return nil }
+        return String(path.dropFirst(configDirectory.count + 1))
+    }
+
+    /// Files from `Fixtures/config/<directory>`; globs with one `*` in the file name are expanded.
+    static func fixtures(_ directory: String) -> AsteriskConfigSource {
+        let root = Fixtures.directory + "/config/" + directory
+        return AsteriskConfigSource(
+            configDirectory: configDirectory,
+            read: { path in
+                guard let name = relative(path),
+                      let text = try? String(contentsOfFile: root + "/" + name, encoding: .utf8)
+                else { return .failure(notFound) }
+                return .success(text)
+            },
+            expandGlob: { pattern in
+                guard let name = relative(pattern), let star = name.firstIndex(of: "*"),
+                      let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+                let (prefix, suffix) = (name[..<star], name[name.index(after: star)...])
+                return entries.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count >= name.count - 1 }
+                    .map { configDirectory + "/" + $0 }
+            })
+    }
+
+    /// Files held in memory by name (relative to /etc/asterisk).
+    static func memory(_ files: [String: String]) -> AsteriskConfigSource {
+        AsteriskConfigSource(configDirectory: configDirectory, read: { path in
+            guard let name = relative(path), let text = files[name] else { return .failure(notFound) }
+            return .success(text)
+        })
+    }
+}

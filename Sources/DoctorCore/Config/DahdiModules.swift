@@ -22,7 +22,7 @@ public enum DahdiModulesParser {
             }
             var bytes = line.bytes
             if let nul = bytes.firstIndex(of: 0) {
-                issue("NUL byte: the shell ignores the rest of the line")
+                issue("NUL byte: the dahdi shell scripts do not expect one here")
                 bytes = bytes[..<nul]
             }
             let commented = bytes.firstIndex(of: UInt8(ascii: "#"))

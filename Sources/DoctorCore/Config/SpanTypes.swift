@@ -28,7 +28,7 @@ public enum SpanTypesParser {
             func issue(_ message: String) {
                 config.issues.append(ParseIssue(file: file, line: line.number, text: line.text, message: message))
             }
-            if line.bytes.contains(0) { issue("NUL byte: the shell ignores the rest of the line") }
+            if line.bytes.contains(0) { issue("NUL byte: the dahdi shell scripts do not expect one here") }
             guard let entry = DahdiShellTableLine.read(line) else { continue }
             var key = entry.key
             if line.number == 1, ConfigText.hasByteOrderMark(key) {
