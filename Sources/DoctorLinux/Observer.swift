@@ -50,6 +50,7 @@ public struct ConfigReader: Sendable {
         config.assignedSpans = parse("dahdi/assigned-spans.conf", AssignedSpansParser.parse)
         config.spanTypes = parse("dahdi/span-types.conf", SpanTypesParser.parse)
         config.dahdiModules = parse("dahdi/modules", DahdiModulesParser.parse)
+        config.chanDahdi = chanDahdi()
         config.modules = (config.dahdiModules?.value?.modules ?? []).map { entry in
             ModuleState(name: entry.name, loaded: system_isDirectory(joinPath(sysfsRoot, "module/" + entry.name.replacingDashes())),
                         line: entry.line)
@@ -64,6 +65,20 @@ public struct ConfigReader: Sendable {
 }
 
 extension ConfigReader {
+    /// chan_dahdi.conf through the Asterisk syntax layer: #include resolved against the Asterisk config directory,
+    /// with glob(3) as Asterisk does.
+    func chanDahdi() -> ConfigPart<ChanDahdiConfig> {
+        let directory = joinPath(etcRoot, "asterisk")
+        let path = joinPath(directory, "chan_dahdi.conf")
+        if case .failure(let error) = system_readSmallFile(path, limit: 1) {
+            return .absent(path: path, reason: error.description)
+        }
+        let source = AsteriskConfigSource(configDirectory: directory,
+                                          read: { system_readSmallFile($0, limit: ConfigReader.fileLimit) },
+                                          expandGlob: { system_glob($0) })
+        return .present(path: path, value: ChanDahdiConfParser.load("chan_dahdi.conf", source: source))
+    }
+
     func parse<Value>(_ relative: String, _ parser: (String, String) -> Value) -> ConfigPart<Value> {
         let path = joinPath(etcRoot, relative)
         switch system_readSmallFile(path, limit: Self.fileLimit) {

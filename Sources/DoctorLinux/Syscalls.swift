@@ -161,3 +161,11 @@ func system_stdoutIsTerminal() -> Bool { isatty(1) == 1 }
 func system_envSet(_ name: String) -> Bool { getenv(name) != nil }
 
 func system_env(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
+/// Paths matching a shell pattern, sorted (glob(3) with GLOB_NOMAGIC|GLOB_BRACE, as Asterisk's #include uses).
+func system_glob(_ pattern: String) -> [String] {
+    var result = glob_t()
+    defer { globfree(&result) }
+    guard glob(pattern, GLOB_NOMAGIC | GLOB_BRACE, nil, &result) == 0 else { return [] }
+    return (0..<Int(result.gl_pathc)).compactMap { index in result.gl_pathv[index].map { String(cString: $0) } }
+}

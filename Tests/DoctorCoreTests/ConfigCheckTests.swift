@@ -157,3 +157,55 @@ enum AnalogBox {
         #expect(ShellPattern.matches(Array("[abc".utf8)[...], Array("[abc".utf8)[...]))
     }
 }
+
+@Suite struct ChanDahdiCheckTests {
+    static let noIncludes = AsteriskConfigSource(configDirectory: "/etc/asterisk", read: { _ in
+        .failure(SystemError(code: 2, name: "ENOENT", message: "No such file or directory"))
+    })
+
+    func observe(chanDahdi: String, systemConf: String = "fxoks=1-2\nfxsks=3\n", kernel: [Signalling] = [.fxoks, .fxoks, .fxsks, .none],
+                 control: ControlDeviceAccess? = nil) -> Observation {
+        var observed = AnalogBox.observe(systemConf: systemConf, kernel: kernel)
+        observed.config.chanDahdi = .present(path: "/etc/asterisk/chan_dahdi.conf",
+                                             value: ChanDahdiConfParser.parse(chanDahdi, file: "/etc/asterisk/chan_dahdi.conf", source: Self.noIncludes))
+        if let control { observed.dahdi.control = control }
+        return observed
+    }
+
+    @Test func agreeingConfigurationIsQuiet() {
+        let conf = "[channels]\nsignalling=fxo_ks\nchannel => 1-2\nsignalling=fxs_ks\nchannel => 3\n"
+        #expect(Diagnosis.run(observe(chanDahdi: conf), generator: "t").findings.isEmpty)
+    }
+
+    @Test func mismatchAgainstWhatTheKernelRuns() throws {
+        let conf = "[channels]\nsignalling=fxs_ks\nchannel => 1-2\nchannel => 3\n"
+        let report = Diagnosis.run(observe(chanDahdi: conf), generator: "t")
+        let finding = try #require(report.findings.first)
+        #expect(ids(report) == ["chan-dahdi-signalling-mismatch"])
+        #expect(finding.subject == "channels 1-2")
+        #expect(finding.message == "channels 1-2: chan_dahdi.conf asks for fxs_ks (FXSKS) but the lines are FXOKS")
+        #expect(finding.evidence[0].source == "/etc/asterisk/chan_dahdi.conf:2")
+    }
+
+    @Test func autoSignallingIsNeverAMismatch() {
+        let conf = "[channels]\nsignalling=auto\nchannel => 1-3\n"
+        #expect(Diagnosis.run(observe(chanDahdi: conf), generator: "t").findings.isEmpty)
+    }
+
+    @Test func withoutTheKernelItComparesWithSystemConf() {
+        let conf = "[channels]\nsignalling=fxs_ks\nchannel => 1\n"
+        let report = Diagnosis.run(observe(chanDahdi: conf, control: .permissionDenied(path: "/dev/dahdi/ctl",
+            error: SystemError(code: 13, name: "EACCES", message: "Permission denied"))), generator: "t")
+        #expect(Set(ids(report)) == ["control-device-denied", "chan-dahdi-signalling-mismatch"])
+        #expect(report.findings.first { $0.id == "chan-dahdi-signalling-mismatch" }?.evidence.last?.source == "system.conf line 1")
+    }
+
+    @Test func missingChannelsFoldUnderSystemConfsWhenBothLackThem() throws {
+        let conf = "[channels]\nsignalling=fxo_ks\nchannel => 1-2\nchannel => 5-6\nchannel => 9\n"
+        let report = Diagnosis.run(observe(chanDahdi: conf, systemConf: "fxoks=1-2\nfxsks=3\nfxoks=5-6\n"), generator: "t")
+        #expect(Set(ids(report)) == ["channel-missing-in-kernel", "chan-dahdi-channel-missing"])
+        let root = try #require(report.findings.first { $0.id == "channel-missing-in-kernel" })
+        #expect(root.subject == "channels 5-6" && root.consequences.map(\.subject) == ["channels 5-6"])
+        #expect(report.findings.contains { $0.id == "chan-dahdi-channel-missing" && $0.subject == "channel 9" })
+    }
+}

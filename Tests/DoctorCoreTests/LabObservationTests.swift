@@ -13,6 +13,8 @@ import Testing
         ("red-yellow", .critical, ["span-red-alarm", "span-yellow-alarm"]),
         ("unconfigured", .warning, ["span-unconfigured"]),
         ("inverted-signalling", .warning, ["channel-config-drift"]),
+        ("chan-dahdi-mismatch", .critical, ["chan-dahdi-signalling-mismatch"]),
+        ("missing-channels", .critical, ["channel-missing-in-kernel"]),
     ]
 
     @Test(arguments: scenarios.map(\.0))

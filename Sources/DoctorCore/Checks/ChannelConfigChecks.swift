@@ -116,9 +116,18 @@ public struct ChannelConfigChecks: CheckFamily {
                                         + (context.inventory.spans.isEmpty ? "" : " (the kernel has channels \(Self.kernelRange(context)))"),
                                     evidence: [Evidence("declared", "\(first.keyword) \(label)", source: "\(file):" + lines.map(String.init).joined(separator: ",")),
                                                Evidence("kernel channels", Self.kernelRange(context), source: "DAHDI_SPANSTAT/GET_PARAMS")],
-                                    key: "missing:\(run.lowerBound)-\(run.upperBound)", causeKey: context.assignmentCauseKey))
+                                    key: Self.missingKey(run), causeKey: context.assignmentCauseKey))
         }
         return findings
+    }
+
+    static func missingKey(_ run: ClosedRange<Int>) -> String { "missing:\(run.lowerBound)-\(run.upperBound)" }
+
+    /// The key of the channel-missing-in-kernel finding that covers `channel`, if system.conf declares it too.
+    static func missingKey(for channel: Int, _ context: CheckContext) -> String? {
+        guard context.kernelReadable, let config = context.systemConf else { return nil }
+        let missing = config.channels.map(\.channel).filter { context.channels[$0] == nil }
+        return runs(missing).first { $0.contains(channel) }.map(missingKey)
     }
 
     struct Drift {

@@ -3,7 +3,7 @@
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
         DriverChecks(), AssignmentChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), SpanStateChecks(),
-        CounterChecks(), TimingChecks(), PortChecks(), EchoCancellerChecks(), FxotuneChecks(),
+        CounterChecks(), TimingChecks(), PortChecks(), EchoCancellerChecks(), FxotuneChecks(), ChanDahdiChecks(),
     ]
 
     public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }

@@ -96,6 +96,8 @@ public struct ConfigObservation: Sendable, Hashable, Codable {
     public var assignedSpans: ConfigPart<AssignedSpansConfig>?
     public var spanTypes: ConfigPart<SpanTypesConfig>?
     public var dahdiModules: ConfigPart<DahdiModulesConfig>?
+    /// /etc/asterisk/chan_dahdi.conf with its #include files (dahdi-channels.conf).
+    public var chanDahdi: ConfigPart<ChanDahdiConfig>?
     public var fxotune: ConfigPart<FileFacts>?
     /// The modules /etc/dahdi/modules names, and whether each is loaded.
     public var modules: [ModuleState]
@@ -110,6 +112,6 @@ public struct ConfigObservation: Sendable, Hashable, Codable {
     /// Every line any parser could not understand.
     public var parseIssues: [ParseIssue] {
         (systemConf?.value?.issues ?? []) + (assignedSpans?.value?.issues ?? []) + (spanTypes?.value?.issues ?? [])
-            + (dahdiModules?.value?.issues ?? [])
+            + (dahdiModules?.value?.issues ?? []) + (chanDahdi?.value?.issues ?? [])
     }
 }

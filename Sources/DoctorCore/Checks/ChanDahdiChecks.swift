@@ -1,0 +1,113 @@
+/// chan_dahdi.conf (with dahdi-channels.conf) against DAHDI: Asterisk opens each `channel =>` and refuses one whose
+/// signalling differs from the line's, or that DAHDI does not have.
+public struct ChanDahdiChecks: CheckFamily {
+    public static let signallingMismatch = CheckDefinition(
+        id: "chan-dahdi-signalling-mismatch", family: "asterisk-config", severity: .critical,
+        title: "chan_dahdi.conf signalling disagrees with DAHDI",
+        explanation: """
+            chan_dahdi.conf asks for a signalling the DAHDI channel is not configured with. Asterisk refuses the \
+            channel at load ("Signalling requested on channel N is X but line is in Y signalling") and it carries no \
+            calls. Usually one of the two files was edited or regenerated without the other (dahdi_genconf writes both: \
+            fxsks in system.conf goes with fxs_ks in chan_dahdi.conf, fxoks with fxo_ks).
+            """,
+        remediation: "make the signalling= before the channel => line agree with system.conf (fxsks -> fxs_ks, fxoks -> fxo_ks, bchan -> pri_*), then 'module reload chan_dahdi.so' or 'dahdi restart' in Asterisk",
+        faults: ["C08"])
+
+    public static let channelMissing = CheckDefinition(
+        id: "chan-dahdi-channel-missing", family: "asterisk-config", severity: .critical,
+        title: "chan_dahdi.conf lists a channel DAHDI does not have",
+        explanation: """
+            chan_dahdi.conf configures a channel number no DAHDI span provides. Asterisk logs "Unable to open channel \
+            N: No such device or address" and the channel does not exist for calls. The span may be unassigned, the \
+            hardware missing, or the numbering changed after a card was added or moved.
+            """,
+        remediation: "fix the hardware or span assignment first; if the box changed, regenerate dahdi-channels.conf with dahdi_genconf and reload chan_dahdi",
+        faults: ["C09"])
+
+    public static let definitions = [signallingMismatch, channelMissing]
+
+    public init() {}
+
+    struct Mismatch {
+        var entry: ChanDahdiChannel
+        var reference: Signalling
+        var source: String
+    }
+
+    public func run(_ context: CheckContext) -> [Finding] {
+        guard let config = context.observation.config.chanDahdi?.value else { return [] }
+        var mismatches: [Mismatch] = []
+        var missing: [ChanDahdiChannel] = []
+        for entry in config.channels {
+            if context.kernelReadable {
+                guard let channel = context.channels[entry.channel] else { missing.append(entry); continue }
+                // What Asterisk meets when it opens the channel is the kernel's signalling, not the file's.
+                guard let expected = entry.expectedSignalling, channel.configured else { continue }
+                let kernel = Signalling(rawValue: channel.signallingBits ?? 0)
+                if expected != kernel {
+                    mismatches.append(Mismatch(entry: entry, reference: kernel, source: context.channelSource(entry.channel)))
+                }
+            } else if let expected = entry.expectedSignalling, let declared = context.systemConf?.channel(entry.channel),
+                      declared.signalling != expected {
+                mismatches.append(Mismatch(entry: entry, reference: declared.signalling, source: "system.conf line \(declared.line)"))
+            }
+        }
+        // dahdi_genconf writes one `channel =>` line per channel, so runs are grouped across lines.
+        let mismatchGroups = Self.runs(mismatches, number: { $0.entry.channel }) { a, b in
+            a.entry.signalling == b.entry.signalling && a.reference == b.reference && a.entry.file == b.entry.file
+        }
+        let missingGroups = Self.runs(missing, number: { $0.channel }) { a, b in a.file == b.file && a.line == b.line }
+        return mismatchGroups.map { mismatchFinding($0, context) } + missingGroups.map { missingFinding($0, context) }
+    }
+
+    func mismatchFinding(_ group: [Mismatch], _ context: CheckContext) -> Finding {
+        let first = group[0]
+        let subject = Self.label(group.map(\.entry.channel), context)
+        let expectedName = first.entry.expectedSignallingName ?? first.entry.expectedSignalling?.kernelName ?? "?"
+        let asked = first.entry.signalling ?? "?"
+        // Point at the signalling= lines that set it, and at the channel => lines.
+        let options = group.compactMap { m in m.entry.options.last { $0.key == "signalling" } }
+        let optionFile = options.first?.file ?? first.entry.file
+        let signallingLines = Set(options.filter { $0.file == optionFile }.map(\.line)).sorted().map(String.init)
+        let channelLines = group.map { "\($0.entry.line)" }
+        var evidence = [Evidence("chan_dahdi.conf", "signalling=\(asked)", source: signallingLines.isEmpty ? "\(first.entry.file):\(first.entry.line)"
+                                 : "\(optionFile):" + signallingLines.prefix(8).joined(separator: ",") + (signallingLines.count > 8 ? ",..." : ""))]
+        evidence.append(Evidence("channel => lines", channelLines.prefix(8).joined(separator: ",") + (channelLines.count > 8 ? ",..." : ""),
+                                 source: first.entry.file))
+        evidence.append(Evidence("DAHDI", first.reference.kernelName,
+                                 source: group.count == 1 ? first.source : "DAHDI_GET_PARAMS channels \(group[0].entry.channel)-\(group[group.count - 1].entry.channel)"))
+        let verb = group.count == 1 ? "the line is" : "the lines are"
+        return Finding(Self.signallingMismatch, subject: subject,
+                       message: "\(subject): chan_dahdi.conf asks for \(asked) (\(expectedName)) but \(verb) \(first.reference.kernelName)",
+                       evidence: evidence)
+    }
+
+    func missingFinding(_ group: [ChanDahdiChannel], _ context: CheckContext) -> Finding {
+        let first = group[0]
+        let numbers = group.map(\.channel)
+        let label = numbers.count == 1 ? "channel \(numbers[0])" : "channels \(numbers[0])-\(numbers[numbers.count - 1])"
+        return Finding(Self.channelMissing, subject: label,
+                       message: "chan_dahdi.conf configures \(label) but DAHDI has no such channel",
+                       evidence: [Evidence("chan_dahdi.conf", "channel => " + (numbers.count == 1 ? "\(numbers[0])" : "\(numbers[0])-\(numbers[numbers.count - 1])"),
+                                           source: "\(first.file):\(first.line)"),
+                                  Evidence("kernel channels", ChannelConfigChecks.kernelRange(context), source: "DAHDI_SPANSTAT/GET_PARAMS")],
+                       causeKey: ChannelConfigChecks.missingKey(for: first.channel, context) ?? context.assignmentCauseKey)
+    }
+
+    static func label(_ numbers: [Int], _ context: CheckContext) -> String {
+        numbers.count == 1 ? context.channelSubject(numbers[0]) : "channels \(numbers[0])-\(numbers[numbers.count - 1])"
+    }
+
+    /// Consecutive channel numbers that `same` agrees on, as groups.
+    static func runs<T>(_ items: [T], number: (T) -> Int, same: (T, T) -> Bool) -> [[T]] {
+        var groups: [[T]] = []
+        for item in items.sorted(by: { number($0) < number($1) }) {
+            if let last = groups.last?.last, number(last) + 1 == number(item), same(last, item) {
+                groups[groups.count - 1].append(item)
+            } else {
+                groups.append([item])
+            }
+        }
+        return groups
+    }
+}
