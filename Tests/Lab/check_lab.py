@@ -517,6 +517,23 @@ def check_chan_dahdi_mismatch(checks, out):
     checks.true("the status is a problem (WARNING or CRITICAL)", report.get("status") in ("WARNING", "CRITICAL"))
 
 
+def check_demo(checks, out):
+    """Tools/demo's box: several independent faults at once, each its own root, live outages first."""
+    report = load_report(checks, out, "demo", "CRITICAL")
+    scan = {s["number"]: s for s in parse_dahdi_scan(read(out, "dahdi_scan.txt"))}
+    checks.eq("dahdi_scan agrees: span 1 RED, span 2 YEL", (scan.get(1, {}).get("alarms"), scan.get(2, {}).get("alarms")), ("RED", "YEL"))
+    check_roots(checks, report, {
+        "span-red-alarm": ["span 1"], "span-yellow-alarm": ["span 2"],
+        "chan-dahdi-signalling-mismatch": ["channels 9-12"], "channel-missing-in-kernel": ["channels 49-52"],
+        "module-not-loaded": ["module wctdm24xxp"], "echo-canceller-not-attached": ["channels 1-16"],
+    })
+    ids = [f["id"] for f in report.get("findings", [])]
+    checks.eq("the live outages (span alarms) come first", ids[:2], ["span-red-alarm", "span-yellow-alarm"])
+    checks.eq("nothing but channel alarms is folded under the span alarms",
+              sorted({c["id"] for fid in ("span-red-alarm", "span-yellow-alarm") for c in consequences_of(report, fid)}),
+              ["channel-alarm"])
+
+
 def check_missing_channels(checks, out):
     report = load_report(checks, out, "missing-channels", report_status(out))
     declared, spans = parse_system_conf(scenario_file("missing-channels", "etc", "dahdi", "system.conf"))
@@ -581,6 +598,7 @@ SCENARIOS = {
     "chan-dahdi-mismatch": [check_chan_dahdi_mismatch],
     "missing-channels": [check_missing_channels],
     "driver-not-loaded": [check_driver_not_loaded],
+    "demo": [check_demo],
 }
 
 

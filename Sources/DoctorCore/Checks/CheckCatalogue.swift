@@ -1,9 +1,11 @@
-/// Every check family, in pipeline order (driver -> assignment -> configuration syntax -> system.conf vs kernel ->
-/// spans -> counters -> timing -> ports -> echo cancellers -> fxotune). The order ranks findings of equal severity, so causes come before effects.
+/// Every check family, in pipeline order: the driver, span assignment, what the kernel reports now (span alarms,
+/// counters, timing, ports), then the configuration files against it (syntax, system.conf, chan_dahdi.conf, echo
+/// cancellers, fxotune). Among independent findings of equal severity, a live outage comes before a mismatch in a
+/// file; causes still fold their consequences whatever the order.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
-        DriverChecks(), AssignmentChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), SpanStateChecks(),
-        CounterChecks(), TimingChecks(), PortChecks(), EchoCancellerChecks(), FxotuneChecks(), ChanDahdiChecks(),
+        DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
+        ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
     ]
 
     public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }

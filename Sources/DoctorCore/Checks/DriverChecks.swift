@@ -122,10 +122,11 @@ public struct DriverChecks: CheckFamily {
                                         key: "driver"))
             }
         }
+        let modulesFile = context.observation.config.dahdiModules?.path ?? "/etc/dahdi/modules"
         for module in context.observation.config.modules where !module.loaded {
             findings.append(Finding(Self.moduleNotLoaded, subject: "module \(module.name)",
-                                    message: "\(module.name) is listed in /etc/dahdi/modules but not loaded",
-                                    evidence: [Evidence("listed", "line \(module.line)", source: "/etc/dahdi/modules:\(module.line)"),
+                                    message: "\(module.name) is listed in \(modulesFile) but not loaded",
+                                    evidence: [Evidence("listed", "line \(module.line)", source: "\(modulesFile):\(module.line)"),
                                                Evidence("loaded", "no", source: "/sys/module/\(module.name)")],
                                     causeKey: "driver"))
         }

@@ -38,7 +38,9 @@ public struct EchoCancellerChecks: CheckFamily {
                                     evidence: [Evidence("declared", "echocanceller=\(declaration.name)", source: "\(file):\(declaration.line)"),
                                                Evidence("registered echo cancellers", registered.isEmpty ? "none" : registered.sorted().joined(separator: ", "), source: "DAHDI_GETVERSION"),
                                                Evidence("attached", "none on \(lacking.count) channel(s)", source: "sysfs ec_factory / /proc/dahdi")],
-                                    remediation: moduleMissing ? "modprobe dahdi_echocan_\(declaration.name.lowercased()) (add it to /etc/dahdi/modules), then dahdi_cfg -vv" : nil))
+                                    remediation: moduleMissing
+                                        ? "modprobe dahdi_echocan_\(declaration.name.lowercased()) (add it to /etc/dahdi/modules), then dahdi_cfg -vv"
+                                        : "\(declaration.name) is registered, so the line was probably added after the last dahdi_cfg: run dahdi_cfg -vv (for hardware echo cancellers check the VPM firmware in dmesg)"))
         }
         return findings
     }

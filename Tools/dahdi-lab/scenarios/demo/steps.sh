@@ -1,0 +1,17 @@
+#!/bin/sh
+# dahdi-lab scenario "demo" (Tools/demo): a box with several real faults at once:
+#  - span 1 RED and span 2 YELLOW (the two ends of one broken link; see red-yellow/system.conf),
+#  - chan_dahdi.conf asking fxs_ks on channels 9-12, which DAHDI runs as fxoks,
+#  - system.conf on disk declaring channels 49-52 that no span provides, and an echo canceller never attached,
+#  - /etc/dahdi/modules listing wctdm24xxp, which is not loaded.
+# Runs in the guest with LAB, SCENARIO, OUT and BIN set; see ../../README.md.
+set -u
+
+. "$SCENARIO/common.sh" # rec, wait_alarms, reference_tools, run_check
+
+ok=0
+rec --merge dahdi_cfg dahdi_cfg.txt dahdi_cfg -c "$SCENARIO/system.conf" -vv || ok=1
+wait_alarms "1=RED 2=YEL" || ok=1
+reference_tools || ok=1
+run_check
+exit $ok
