@@ -91,6 +91,18 @@ func ids(_ report: Report) -> [String] { report.findings.map(\.id) }
 
         let nodev = Diagnosis.run(observation(spans: [], sysfs: SysfsSnapshot(moduleLoaded: true)), generator: "t")
         #expect(ids(nodev) == ["no-dahdi-devices"])
+
+        let noNode = Diagnosis.run(observation(spans: [], control: .missing(path: "/dev/dahdi/ctl"),
+                                               sysfs: SysfsSnapshot(moduleLoaded: true)), generator: "t")
+        #expect(ids(noNode) == ["control-device-missing"] && noNode.status == .critical)
+
+        // /dev/dahdi/ctl opened but every request fails ENOTTY: not a DAHDI device; the state is unknown.
+        var notDahdi = observation(spans: [], sysfs: SysfsSnapshot(moduleLoaded: true))
+        notDahdi.dahdi.failures = [ReadFailure(source: "ioctl", what: "DAHDI_SPANSTAT span 1",
+                                               error: SystemError(code: 25, name: "ENOTTY", message: "Inappropriate ioctl for device"))]
+        let enotty = Diagnosis.run(notDahdi, generator: "t")
+        #expect(ids(enotty) == ["control-device-error"] && enotty.status == .unknown)
+        #expect(enotty.findings[0].message == "/dev/dahdi/ctl answers ENOTTY to DAHDI_SPANSTAT span 1")
     }
 
     @Test func unassignedSpansAndUnloadedModulesFoldUnderTheDriver() {

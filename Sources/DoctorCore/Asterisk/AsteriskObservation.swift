@@ -1,0 +1,207 @@
+/// What Asterisk reported over AMI at one moment: the PJSIP and chan_dahdi state the checks reconcile with the
+/// configuration files and the kernel. Every read is present or failed with a typed reason. No secret is kept:
+/// the client drops credential fields (AuthDetail's Password...) before values get here.
+public struct AsteriskObservation: Sendable, Hashable, Codable {
+    /// host:port (or the TLS target), never the user or the secret.
+    public var target: String
+    public var tls: Bool
+    /// Nil when the session worked; otherwise why nothing could be read.
+    public var sessionFailure: AMIFailure?
+    public var asteriskVersion: String?
+    public var amiVersion: String?
+    public var endpoints: AMIResult<[AsteriskEndpoint]>?
+    public var contacts: AMIResult<[AsteriskContact]>?
+    public var aors: AMIResult<[AsteriskAor]>?
+    public var outboundRegistrations: AMIResult<[AsteriskOutboundRegistration]>?
+    public var dahdiChannels: AMIResult<[AsteriskDahdiChannel]>?
+    /// DAHDIShowStatus exists from Asterisk 21.3.0 / 20.8.0 / 18.23.0; older ones answer "Invalid/unknown command".
+    public var dahdiSpans: AMIResult<[AsteriskDahdiSpan]>?
+
+    public init(target: String, tls: Bool = false, sessionFailure: AMIFailure? = nil, asteriskVersion: String? = nil,
+                amiVersion: String? = nil, endpoints: AMIResult<[AsteriskEndpoint]>? = nil,
+                contacts: AMIResult<[AsteriskContact]>? = nil, aors: AMIResult<[AsteriskAor]>? = nil,
+                outboundRegistrations: AMIResult<[AsteriskOutboundRegistration]>? = nil,
+                dahdiChannels: AMIResult<[AsteriskDahdiChannel]>? = nil, dahdiSpans: AMIResult<[AsteriskDahdiSpan]>? = nil) {
+        self.target = target; self.tls = tls; self.sessionFailure = sessionFailure
+        self.asteriskVersion = asteriskVersion; self.amiVersion = amiVersion; self.endpoints = endpoints
+        self.contacts = contacts; self.aors = aors; self.outboundRegistrations = outboundRegistrations
+        self.dahdiChannels = dahdiChannels; self.dahdiSpans = dahdiSpans
+    }
+}
+
+/// Why an AMI session or one action failed.
+public struct AMIFailure: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case connect          // TCP connect refused / unreachable / DNS
+        case tls              // TLS handshake or certificate failure
+        case timeout          // no (complete) answer before the deadline
+        case closed           // the peer closed the connection early (e.g. mid-list)
+        case protocolError = "protocol_error"  // not AMI: no banner, garbage, oversized message
+        case loginRefused = "login_refused"    // "Authentication failed"
+        case permission       // "Permission denied": the AMI user lacks the class for this action
+        case unsupported      // "Invalid/unknown command": Asterisk too old, or the module (chan_dahdi) not loaded
+        case error            // any other "Response: Error"
+    }
+
+    public var kind: Kind
+    /// The action concerned (nil for the session), e.g. "PJSIPShowContacts".
+    public var action: String?
+    /// Asterisk's message or the OS error, without secrets.
+    public var message: String
+
+    public init(kind: Kind, action: String? = nil, message: String) {
+        self.kind = kind; self.action = action; self.message = message
+    }
+
+    public var description: String { (action.map { "\($0): " } ?? "") + "\(kind.rawValue): \(message)" }
+}
+
+/// One AMI read: its value, or why it failed.
+public enum AMIResult<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    case ok(Value)
+    case failed(AMIFailure)
+
+    public var value: Value? {
+        if case .ok(let value) = self { return value }
+        return nil
+    }
+
+    public var failure: AMIFailure? {
+        if case .failed(let failure) = self { return failure }
+        return nil
+    }
+
+    private enum CodingKeys: String, CodingKey { case value, failure }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let failure = try container.decodeIfPresent(AMIFailure.self, forKey: .failure) {
+            self = .failed(failure)
+        } else {
+            self = .ok(try container.decode(Value.self, forKey: .value))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .ok(let value): try container.encode(value, forKey: .value)
+        case .failed(let failure): try container.encode(failure, forKey: .failure)
+        }
+    }
+}
+
+/// PJSIPShowEndpoints `EndpointList` event.
+public struct AsteriskEndpoint: Sendable, Hashable, Codable {
+    public var name: String
+    public var transport: String?
+    public var aors: [String]
+    public var auths: [String]
+    public var outboundAuths: [String]
+    /// `aor/uri` pairs from the `Contacts` field (static and dynamic).
+    public var contacts: [String]
+    /// "Not in use", "Unavailable", "In use", "Busy", "Invalid", "Unknown"...
+    public var deviceState: String?
+    public var activeChannels: Int?
+
+    public init(name: String, transport: String? = nil, aors: [String] = [], auths: [String] = [], outboundAuths: [String] = [],
+                contacts: [String] = [], deviceState: String? = nil, activeChannels: Int? = nil) {
+        self.name = name; self.transport = transport; self.aors = aors; self.auths = auths; self.outboundAuths = outboundAuths
+        self.contacts = contacts; self.deviceState = deviceState; self.activeChannels = activeChannels
+    }
+}
+
+/// PJSIPShowContacts `ContactList` event: dynamic (registered) contacts only; static AOR contacts never appear.
+public struct AsteriskContact: Sendable, Hashable, Codable {
+    public var uri: String
+    public var aor: String
+    public var endpoint: String?
+    /// "Reachable", "Unreachable", "NonQualified", "Unknown".
+    public var status: String?
+    /// Nil when Asterisk says "N/A" (unreachable or not qualified).
+    public var roundtripUsec: Int?
+    public var userAgent: String?
+    public var qualifyFrequency: Int?
+    public var expirationTime: Int?
+    public var viaAddress: String?
+
+    public init(uri: String, aor: String, endpoint: String? = nil, status: String? = nil, roundtripUsec: Int? = nil,
+                userAgent: String? = nil, qualifyFrequency: Int? = nil, expirationTime: Int? = nil, viaAddress: String? = nil) {
+        self.uri = uri; self.aor = aor; self.endpoint = endpoint; self.status = status; self.roundtripUsec = roundtripUsec
+        self.userAgent = userAgent; self.qualifyFrequency = qualifyFrequency; self.expirationTime = expirationTime
+        self.viaAddress = viaAddress
+    }
+}
+
+/// PJSIPShowAors `AorList` event.
+public struct AsteriskAor: Sendable, Hashable, Codable {
+    public var name: String
+    public var maxContacts: Int?
+    public var qualifyFrequency: Int?
+    public var qualifyTimeout: Double?
+    /// Static `contact=` URIs configured on the AOR.
+    public var staticContacts: [String]
+
+    public init(name: String, maxContacts: Int? = nil, qualifyFrequency: Int? = nil, qualifyTimeout: Double? = nil,
+                staticContacts: [String] = []) {
+        self.name = name; self.maxContacts = maxContacts; self.qualifyFrequency = qualifyFrequency
+        self.qualifyTimeout = qualifyTimeout; self.staticContacts = staticContacts
+    }
+}
+
+/// PJSIPShowRegistrationsOutbound `OutboundRegistrationDetail` event.
+public struct AsteriskOutboundRegistration: Sendable, Hashable, Codable {
+    public var name: String
+    public var serverUri: String?
+    public var clientUri: String?
+    public var endpoint: String?
+    /// "Registered", "Unregistered", "Rejected".
+    public var status: String?
+    /// Seconds until the next attempt (0 when Asterisk has stopped trying).
+    public var nextReg: Int?
+
+    public init(name: String, serverUri: String? = nil, clientUri: String? = nil, endpoint: String? = nil,
+                status: String? = nil, nextReg: Int? = nil) {
+        self.name = name; self.serverUri = serverUri; self.clientUri = clientUri; self.endpoint = endpoint
+        self.status = status; self.nextReg = nextReg
+    }
+}
+
+/// DAHDIShowChannels `DAHDIShowChannels` event: a channel as chan_dahdi has it.
+public struct AsteriskDahdiChannel: Sendable, Hashable, Codable {
+    public var channel: Int
+    public var signalling: String?
+    public var signallingCode: Int?
+    public var context: String?
+    /// chan_dahdi's alarm text: "No Alarm", "Red Alarm", "Yellow Alarm", "Blue Alarm", "Recovering", "Loopback",
+    /// "Not Open", "None".
+    public var alarm: String?
+    public var description: String?
+
+    public init(channel: Int, signalling: String? = nil, signallingCode: Int? = nil, context: String? = nil,
+                alarm: String? = nil, description: String? = nil) {
+        self.channel = channel; self.signalling = signalling; self.signallingCode = signallingCode
+        self.context = context; self.alarm = alarm; self.description = description
+    }
+}
+
+/// DAHDIShowStatus `DAHDIShowStatus` event: a span as chan_dahdi sees it.
+public struct AsteriskDahdiSpan: Sendable, Hashable, Codable {
+    public var span: Int
+    public var description: String?
+    public var alarms: String?
+    public var irq: Int?
+    public var bipolarViolations: Int?
+    public var crc: Int?
+    public var framing: String?
+    public var coding: String?
+    public var options: String?
+    public var lbo: String?
+
+    public init(span: Int, description: String? = nil, alarms: String? = nil, irq: Int? = nil, bipolarViolations: Int? = nil,
+                crc: Int? = nil, framing: String? = nil, coding: String? = nil, options: String? = nil, lbo: String? = nil) {
+        self.span = span; self.description = description; self.alarms = alarms; self.irq = irq
+        self.bipolarViolations = bipolarViolations; self.crc = crc; self.framing = framing; self.coding = coding
+        self.options = options; self.lbo = lbo
+    }
+}
