@@ -51,6 +51,7 @@ public struct ConfigReader: Sendable {
         config.spanTypes = parse("dahdi/span-types.conf", SpanTypesParser.parse)
         config.dahdiModules = parse("dahdi/modules", DahdiModulesParser.parse)
         config.chanDahdi = chanDahdi()
+        config.pjsip = pjsip()
         config.modules = (config.dahdiModules?.value?.modules ?? []).map { entry in
             ModuleState(name: entry.name, loaded: system_isDirectory(joinPath(sysfsRoot, "module/" + entry.name.replacingDashes())),
                         line: entry.line)
@@ -73,10 +74,21 @@ extension ConfigReader {
         if case .failure(let error) = system_readSmallFile(path, limit: 1) {
             return .absent(path: path, reason: error.description)
         }
-        let source = AsteriskConfigSource(configDirectory: directory,
-                                          read: { system_readSmallFile($0, limit: ConfigReader.fileLimit) },
-                                          expandGlob: { system_glob($0) })
-        return .present(path: path, value: ChanDahdiConfParser.load("chan_dahdi.conf", source: source))
+        return .present(path: path, value: ChanDahdiConfParser.load("chan_dahdi.conf", source: asteriskSource(directory)))
+    }
+
+    func pjsip() -> ConfigPart<PjsipSummary> {
+        let directory = joinPath(etcRoot, "asterisk")
+        let path = joinPath(directory, "pjsip.conf")
+        if case .failure(let error) = system_readSmallFile(path, limit: 1) {
+            return .absent(path: path, reason: error.description)
+        }
+        return .present(path: path, value: PjsipSummary(PjsipConfParser.load("pjsip.conf", source: asteriskSource(directory))))
+    }
+
+    func asteriskSource(_ directory: String) -> AsteriskConfigSource {
+        AsteriskConfigSource(configDirectory: directory, read: { system_readSmallFile($0, limit: ConfigReader.fileLimit) },
+                             expandGlob: { system_glob($0) })
     }
 
     func parse<Value>(_ relative: String, _ parser: (String, String) -> Value) -> ConfigPart<Value> {

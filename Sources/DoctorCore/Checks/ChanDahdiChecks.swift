@@ -79,7 +79,7 @@ public struct ChanDahdiChecks: CheckFamily {
         let verb = group.count == 1 ? "the line is" : "the lines are"
         return Finding(Self.signallingMismatch, subject: subject,
                        message: "\(subject): chan_dahdi.conf asks for \(asked) (\(expectedName)) but \(verb) \(first.reference.kernelName)",
-                       evidence: evidence)
+                       evidence: evidence, key: "chan-dahdi-mismatch:\(group[0].entry.channel)")
     }
 
     func missingFinding(_ group: [ChanDahdiChannel], _ context: CheckContext) -> Finding {

@@ -92,9 +92,12 @@ public struct SpanStateChecks: CheckFamily {
                     severity = .warning
                     message += " (BRI: layer 1 may drop between calls on point-to-multipoint lines)"
                 }
+                // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded.
+                let cause = definition == Self.notOpen && AsteriskView.chanDahdiNotLoaded(context.observation.asterisk)
+                    ? AsteriskView.chanDahdiNotLoadedKey : nil
                 findings.append(Finding(definition, subject: subject, message: message,
                                         evidence: [alarmEvidence] + Self.spanFacts(span),
-                                        key: CheckContext.spanAlarmKey(span.number),
+                                        key: CheckContext.spanAlarmKey(span.number), causeKey: cause,
                                         severity: severity))
             } else if span.configuredChannels == 0 && span.totalChannels > 0 {
                 findings.append(Finding(Self.unconfigured, subject: subject,

@@ -12,12 +12,14 @@ public struct Observation: Sendable, Hashable, Codable {
     /// A second reading of the span counters, taken when asked (`check --interval`), for rates.
     public var secondSample: CounterSample?
     public var config: ConfigObservation
+    /// Asterisk's view over AMI; nil when AMI was not asked (no credentials, or --no-ami).
+    public var asterisk: AsteriskObservation?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
-                config: ConfigObservation = ConfigObservation()) {
+                config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {
         self.schemaVersion = Self.currentSchemaVersion
         self.generator = generator; self.observedAt = observedAt; self.dahdi = dahdi
-        self.secondSample = secondSample; self.config = config
+        self.secondSample = secondSample; self.config = config; self.asterisk = asterisk
     }
 }
 
@@ -98,6 +100,11 @@ public struct ConfigObservation: Sendable, Hashable, Codable {
     public var dahdiModules: ConfigPart<DahdiModulesConfig>?
     /// /etc/asterisk/chan_dahdi.conf with its #include files (dahdi-channels.conf).
     public var chanDahdi: ConfigPart<ChanDahdiConfig>?
+    /// /etc/asterisk/pjsip.conf with includes, summarised without secrets.
+    public var pjsip: ConfigPart<PjsipSummary>?
+    /// PJSIP endpoints that are FXO/FXS gateways (from --gateway-endpoint or the gateway list): a gateway without a
+    /// contact or with qualify disabled is a fault, a phone without one is not.
+    public var gatewayEndpoints: [String] = []
     public var fxotune: ConfigPart<FileFacts>?
     /// The modules /etc/dahdi/modules names, and whether each is loaded.
     public var modules: [ModuleState]
@@ -109,9 +116,28 @@ public struct ConfigObservation: Sendable, Hashable, Codable {
         self.dahdiModules = dahdiModules; self.fxotune = fxotune; self.modules = modules
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case systemConf, assignedSpans, spanTypes, dahdiModules, chanDahdi, pjsip, gatewayEndpoints, fxotune, modules
+    }
+
+    /// Every key is optional on decoding: fields added within schema_version 1 must not break observations saved
+    /// by an earlier dahdi-doctor (the lab fixtures under Tests/ are such observations).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        systemConf = try c.decodeIfPresent(ConfigPart<SystemConfig>.self, forKey: .systemConf)
+        assignedSpans = try c.decodeIfPresent(ConfigPart<AssignedSpansConfig>.self, forKey: .assignedSpans)
+        spanTypes = try c.decodeIfPresent(ConfigPart<SpanTypesConfig>.self, forKey: .spanTypes)
+        dahdiModules = try c.decodeIfPresent(ConfigPart<DahdiModulesConfig>.self, forKey: .dahdiModules)
+        chanDahdi = try c.decodeIfPresent(ConfigPart<ChanDahdiConfig>.self, forKey: .chanDahdi)
+        pjsip = try c.decodeIfPresent(ConfigPart<PjsipSummary>.self, forKey: .pjsip)
+        gatewayEndpoints = try c.decodeIfPresent([String].self, forKey: .gatewayEndpoints) ?? []
+        fxotune = try c.decodeIfPresent(ConfigPart<FileFacts>.self, forKey: .fxotune)
+        modules = try c.decodeIfPresent([ModuleState].self, forKey: .modules) ?? []
+    }
+
     /// Every line any parser could not understand.
     public var parseIssues: [ParseIssue] {
         (systemConf?.value?.issues ?? []) + (assignedSpans?.value?.issues ?? []) + (spanTypes?.value?.issues ?? [])
-            + (dahdiModules?.value?.issues ?? []) + (chanDahdi?.value?.issues ?? [])
+            + (dahdiModules?.value?.issues ?? []) + (chanDahdi?.value?.issues ?? []) + (pjsip?.value?.issues ?? [])
     }
 }

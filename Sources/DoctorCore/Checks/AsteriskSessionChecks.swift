@@ -1,0 +1,84 @@
+/// Could dahdi-doctor talk to Asterisk at all, and with enough permission? Without AMI, Asterisk's side of every
+/// reconciliation is unknown, which is not the same as fine.
+public struct AsteriskSessionChecks: CheckFamily {
+    public static let unreachable = CheckDefinition(
+        id: "ami-unreachable", family: "asterisk", severity: .unknown,
+        title: "cannot talk to Asterisk over AMI",
+        explanation: """
+            dahdi-doctor could not hold an AMI session with Asterisk (connection refused, timed out, TLS failed, or \
+            the peer is not AMI), so Asterisk's view of PJSIP and chan_dahdi is unknown. If the connection is \
+            refused, Asterisk may not be running, or manager.conf has enabled=no or a different bindaddr/port.
+            """,
+        remediation: "check 'systemctl status asterisk'; check manager.conf [general] enabled, bindaddr and port; then 'dahdi-doctor check --ami-host HOST --ami-port PORT'")
+
+    public static let loginRefused = CheckDefinition(
+        id: "ami-login-refused", family: "asterisk", severity: .unknown,
+        title: "Asterisk refused the AMI login",
+        explanation: "Asterisk answered \"Authentication failed\": the user does not exist in manager.conf, the secret differs, or the user's permit/deny ACL excludes this address. Asterisk's view is unknown.",
+        remediation: "check the [user] section in manager.conf (secret, permit) against dahdi-doctor's credentials file (README: the AMI user), then 'manager reload'")
+
+    public static let permissionMissing = CheckDefinition(
+        id: "ami-permission-missing", family: "asterisk", severity: .warning,
+        title: "the AMI user lacks a permission class",
+        explanation: """
+            Asterisk answered "Permission denied" to a read dahdi-doctor needs. Asterisk authorises actions against the \
+            user's write= classes (events against read=): PJSIPShow* and DAHDIShow* need 'system', CoreSettings \
+            'system' or 'reporting'. The checks that need that read are skipped.
+            """,
+        remediation: "give the AMI user 'read = system,reporting' and 'write = system,reporting' in manager.conf (README: the AMI user), then 'manager reload'")
+
+    public static let actionUnsupported = CheckDefinition(
+        id: "asterisk-action-unsupported", family: "asterisk", severity: .info,
+        title: "this Asterisk lacks an AMI action",
+        explanation: "Asterisk does not know an action dahdi-doctor would use: it is older than the action (DAHDIShowStatus arrived in 21.3.0, 20.8.0 and 18.23.0) or the module that provides it is not loaded. The checks that need it are skipped.",
+        remediation: "nothing is wrong by itself; upgrade Asterisk for the extra checks")
+
+    public static let definitions = [unreachable, loginRefused, permissionMissing, actionUnsupported]
+
+    public init() {}
+
+    public func run(_ context: CheckContext) -> [Finding] {
+        guard let asterisk = context.observation.asterisk else { return [] }
+        if let failure = asterisk.sessionFailure {
+            let definition = failure.kind == .loginRefused ? Self.loginRefused : Self.unreachable
+            return [Finding(definition, subject: "AMI \(asterisk.target)", message: "AMI at \(asterisk.target): \(failure.message)",
+                            evidence: [Evidence("session", failure.description, source: "AMI \(asterisk.target)" + (asterisk.tls ? " (TLS)" : ""))],
+                            key: AsteriskView.sessionKey)]
+        }
+        var findings: [Finding] = []
+        let reads: [(String, AMIFailure?)] = [
+            ("PJSIPShowEndpoints", asterisk.endpoints?.failure), ("PJSIPShowContacts", asterisk.contacts?.failure),
+            ("PJSIPShowAors", asterisk.aors?.failure), ("PJSIPShowRegistrationsOutbound", asterisk.outboundRegistrations?.failure),
+            ("DAHDIShowChannels", asterisk.dahdiChannels?.failure), ("DAHDIShowStatus", asterisk.dahdiSpans?.failure),
+        ]
+        let denied = reads.filter { $0.1?.kind == .permission }.map(\.0)
+        if !denied.isEmpty {
+            findings.append(Finding(Self.permissionMissing, subject: "AMI \(asterisk.target)",
+                                    message: "the AMI user may not run " + denied.joined(separator: ", "),
+                                    evidence: denied.map { Evidence($0, "Permission denied", source: "AMI \(asterisk.target)") }))
+        }
+        // DAHDIShowChannels unknown means chan_dahdi is not loaded: a finding of its own (AsteriskDahdiChecks).
+        // Without chan_dahdi, DAHDIShowStatus is missing for the same reason: not worth a second line.
+        let noChanDahdi = AsteriskView.chanDahdiNotLoaded(asterisk)
+        let unsupported = reads.filter {
+            $0.1?.kind == .unsupported && $0.0 != "DAHDIShowChannels" && !(noChanDahdi && $0.0 == "DAHDIShowStatus")
+        }
+        for (action, failure) in unsupported {
+            findings.append(Finding(Self.actionUnsupported, subject: "AMI \(action)",
+                                    message: "Asterisk \(asterisk.asteriskVersion ?? "") has no \(action): " + (failure?.message ?? ""),
+                                    evidence: [Evidence(action, failure?.message ?? "unsupported", source: "AMI \(asterisk.target)")]))
+        }
+        return findings
+    }
+}
+
+/// Shared vocabulary for the Asterisk checks.
+public enum AsteriskView {
+    public static let sessionKey = "ami-session"
+    public static let chanDahdiNotLoadedKey = "chan-dahdi-not-loaded"
+
+    /// chan_dahdi answered DAHDIShowChannels with "Invalid/unknown command": the module is not loaded.
+    public static func chanDahdiNotLoaded(_ asterisk: AsteriskObservation?) -> Bool {
+        asterisk?.sessionFailure == nil && asterisk?.dahdiChannels?.failure?.kind == .unsupported
+    }
+}
