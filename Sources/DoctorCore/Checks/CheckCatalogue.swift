@@ -37,12 +37,21 @@ public enum CheckCatalogue {
 
 /// Runs every check on an observation and correlates the findings into a report. Pure.
 public enum Diagnosis {
+    static func amiSource(_ asterisk: AsteriskObservation?) -> SourceStatus {
+        guard let asterisk else { return SourceStatus(name: "ami", available: false, detail: "not asked (no AMI credentials, or --no-ami)") }
+        if let failure = asterisk.sessionFailure {
+            return SourceStatus(name: "ami", available: false, detail: "\(asterisk.target): \(failure.message)")
+        }
+        return SourceStatus(name: "ami", available: true,
+                            detail: "\(asterisk.target)" + (asterisk.tls ? " (TLS)" : "") + ", Asterisk \(asterisk.asteriskVersion ?? "?")")
+    }
+
     public static func run(_ observation: Observation, generator: String) -> Report {
         let context = CheckContext(observation: observation, generator: generator)
         let findings = CheckCatalogue.families.flatMap { $0.run(context) }
         let roots = Correlator.correlate(findings, order: CheckCatalogue.stageOrder)
         return Report(generator: generator, observedAt: observation.observedAt, findings: roots,
-                      sources: context.inventory.sources, spans: context.inventory.spans.count,
+                      sources: context.inventory.sources + [amiSource(observation.asterisk)], spans: context.inventory.spans.count,
                       channels: context.inventory.spans.reduce(0) { $0 + $1.totalChannels })
     }
 }

@@ -39,7 +39,8 @@ public struct ReportText {
         let c = report.counts
         out.append("\(report.spans) span(s), \(report.channels) channel(s); \(c.critical) critical, \(c.warning) warning, \(c.unknown) unknown, \(c.info) info"
                    + (c.folded > 0 ? " (+\(c.folded) consequence(s) folded)" : "") + "; sources: "
-                   + report.sources.map { "\($0.name) \($0.available ? "ok" : "unavailable")" }.joined(separator: ", "))
+                   + report.sources.map { "\($0.name) " + ($0.available ? "ok" : $0.detail.hasPrefix("not asked") ? "not asked" : "unavailable") }
+                    .joined(separator: ", "))
         return out.joined(separator: "\n") + "\n"
     }
 
