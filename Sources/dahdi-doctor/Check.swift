@@ -51,7 +51,10 @@ struct Check: ParsableCommand {
         if let path = observation {
             observed = try loadObservation(path)
         } else {
-            observed = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
+            let settings = try configOptions.loadSettings()
+            var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
+            observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
+            observed = observation
         }
         if let path = saveObservation {
             try writeFile(path, try JSONOutput.encode(observed) + "\n")

@@ -28,8 +28,30 @@ struct RootOptions: ParsableArguments {
     var dahdiRoots: DahdiRoots { DahdiRoots(sysfs: sysfsRoot, procfs: procfsRoot, devfs: devfsRoot) }
 }
 
-/// Where the configuration files are (/etc/dahdi, /etc/asterisk, /etc/fxotune.conf).
+/// Where the configuration files are (/etc/dahdi, /etc/asterisk, /etc/fxotune.conf) and dahdi-doctor's own settings.
 struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("etc-root"), help: "Directory holding dahdi/, asterisk/ and fxotune.conf.")
     var etcRoot = "/etc"
+
+    @Option(help: "dahdi-doctor's settings (AMI, gateway list); a missing file means the defaults.")
+    var config = "/etc/dahdi-doctor/dahdi-doctor.toml"
+
+    @Option(name: .customLong("gateway-endpoint"), help: "A PJSIP endpoint that is a gateway (repeatable; adds to the gateway list).")
+    var gatewayEndpoints: [String] = []
+
+    /// The settings file, or exit 3 (UNKNOWN) naming the file, line and key: dahdi-doctor cannot know what to check.
+    func loadSettings() throws -> DoctorSettings {
+        let text: String
+        do { text = try FileIO.read(config, limit: 1 << 20) } catch {
+            if error.isNotFound { return DoctorSettings() }
+            printError("dahdi-doctor: cannot read \(config): \(error)")
+            throw ExitCode(3)
+        }
+        switch SettingsParser.parse(text, file: config) {
+        case .success(let settings): return settings
+        case .failure(let error):
+            printError("dahdi-doctor: \(error)")
+            throw ExitCode(3)
+        }
+    }
 }

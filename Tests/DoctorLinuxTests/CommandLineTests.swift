@@ -60,6 +60,18 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func aBrokenSettingsFileIsUnknownWithItsLocation() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[ami]\nport = 99999\n".write(toFile: dir + "/bad.toml", atomically: true, encoding: .utf8)
+        let result = try Binary.run(["check", "--config", dir + "/bad.toml", "--etc-root", dir])
+        #expect(result.status == 3)
+        #expect(result.stderr == "dahdi-doctor: \(dir)/bad.toml: line 2, ami.port: must be between 1 and 65535, not 99999\n")
+        // A missing settings file is not an error: the defaults apply.
+        let missing = try Binary.run(["check", "--config", dir + "/none.toml", "--etc-root", dir, "--format", "nagios"])
+        #expect(missing.stdout.hasPrefix("DAHDI "))
+    }
+
     @Test func usageErrorsAreSixtyFour() throws {
         let result = try Binary.run(["scan", "--no-such-flag"])
         #expect(result.status == 64)
