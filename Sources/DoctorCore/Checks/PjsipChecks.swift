@@ -67,7 +67,10 @@ public struct PjsipChecks: CheckFamily {
     public func run(_ context: CheckContext) -> [Finding] {
         guard let asterisk = context.observation.asterisk, asterisk.sessionFailure == nil else { return [] }
         let config = context.observation.config.pjsip?.value
-        let gateways = Set(context.observation.config.gatewayEndpoints)
+        let gateways = Set(context.observation.config.gatewayEndpoints).union((context.observation.gateways ?? []).compactMap(\.endpoint))
+        // A gateway that does not answer our OPTIONS explains Asterisk losing it.
+        let downKeys = Dictionary((context.observation.gateways ?? []).compactMap { g in g.endpoint.map { ($0, "gateway-down:\(g.name)") } },
+                                  uniquingKeysWith: { a, _ in a })
         let source = "AMI \(asterisk.target)"
         var findings: [Finding] = []
 
@@ -100,7 +103,7 @@ public struct PjsipChecks: CheckFamily {
                                             evidence: [Evidence("contacts", "none", source: "\(source) PJSIPShowContacts"),
                                                        Evidence("device state", endpoint.deviceState ?? "-", source: "\(source) PJSIPShowEndpoints"),
                                                        Evidence("AORs", endpoint.aors.joined(separator: ","), source: "\(source) PJSIPShowEndpoints")],
-                                            key: "pjsip-contact:\(endpoint.name)"))
+                                            key: "pjsip-contact:\(endpoint.name)", causeKey: downKeys[endpoint.name]))
                 } else {
                     silentPhones.append(endpoint.name)
                 }
@@ -121,7 +124,7 @@ public struct PjsipChecks: CheckFamily {
                                     evidence: [Evidence("status", "Unreachable", source: "\(source) PJSIPShowContacts"),
                                                Evidence("round trip", contact.roundtripUsec.map { "\($0) us" } ?? "N/A", source: "\(source) PJSIPShowContacts"),
                                                Evidence("qualify frequency", contact.qualifyFrequency.map { "\($0) s" } ?? "-", source: "\(source) PJSIPShowContacts")],
-                                    key: "pjsip-contact:\(endpoint)", severity: isGateway ? .critical : .warning))
+                                    key: "pjsip-contact:\(endpoint)", causeKey: downKeys[endpoint], severity: isGateway ? .critical : .warning))
         }
 
         // Qualify matters on gateways and on trunks (endpoints with a static contact or an outbound registration).

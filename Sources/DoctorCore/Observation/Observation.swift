@@ -14,6 +14,8 @@ public struct Observation: Sendable, Hashable, Codable {
     public var config: ConfigObservation
     /// Asterisk's view over AMI; nil when AMI was not asked (no credentials, or --no-ami).
     public var asterisk: AsteriskObservation?
+    /// Each gateway of the gateway list: SIP OPTIONS and vendor status. Nil when there is no gateway list.
+    public var gateways: [GatewayObservation]?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
                 config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {
