@@ -56,4 +56,10 @@ enum AMIFixtures {
             Issue.record("lab secret #\(index) leaked into \(what)", sourceLocation: sourceLocation)
         }
     }
+
+    /// `#expect(!text.contains(secret))` would print `text`, secret included, when it fails: this never does.
+    static func expectAbsent(_ secret: String, in text: String, _ what: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        if text.contains(secret) { Issue.record("the test secret leaked into \(what)", sourceLocation: sourceLocation) }
+    }
 }

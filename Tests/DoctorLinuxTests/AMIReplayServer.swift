@@ -117,6 +117,12 @@ enum AMITestChecks {
         }
     }
 
+    /// `#expect(!text.contains(secret))` would print `text`, secret included, when it fails: this never does.
+    static func expectAbsent(_ secret: String, in text: String, _ what: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        if text.contains(secret) { Issue.record("the test secret leaked into \(what)", sourceLocation: sourceLocation) }
+    }
+
     /// Every read of the observation, with its name.
     static func results(_ observation: AsteriskObservation) -> [(String, AMIFailure?)] {
         [("PJSIPShowEndpoints", observation.endpoints?.failure), ("PJSIPShowContacts", observation.contacts?.failure),

@@ -55,8 +55,7 @@ import Testing
             #expect(result?.message.hasPrefix("not asked: no AMI session (Login failed): Asterisk refused user doctor") == true)
         }
         #expect(server.actions == ["Login"])
-        let json = try JSONOutput.encode(observation)
-        #expect(!json.contains("not-the-secret"))
+        AMITestChecks.expectAbsent("not-the-secret", in: try JSONOutput.encode(observation), "the observation")
     }
 
     @Test func closedInTheMiddleOfAList() throws {

@@ -112,14 +112,14 @@ public final class AMIClient {
 
     /// Runs a single-reply action and returns its success reply; an error reply throws its `AMIFailure`.
     public func action(_ action: AMIAction) throws(AMIFailure) -> AMIMessage {
-        try perform(action, deadline: nil)
+        try perform(action, timeout: timeouts.request)
     }
 
     /// Runs a list action and decodes each item as it arrives (`decode` returns nil for events it skips). An error
     /// reply throws, except the ones that mean "none" (`No Contacts found`), which give an empty list.
     public func list<Item>(_ action: AMIAction,
                            decode: @escaping (AMIMessage) throws(AMIFailure) -> Item?) throws(AMIFailure) -> AMIListResult<Item> {
-        let request = try send(action, shape: .list)
+        let request = try send(action, shape: .list, timeout: timeouts.request)
         var collector = AMIListCollector(action: action.name, actionID: request.id, decode: decode)
         var received = 0
         do throws(AMIFailure) {
@@ -129,6 +129,8 @@ public final class AMIClient {
                 if try collector.take(delivery) { return AMIListResult(items: collector.items, summary: collector.summary) }
             }
         } catch {
+            // Stop collecting (an item that did not decode leaves the rest of the list coming): late items are dropped.
+            tracker.abandon(actionID: request.id)
             guard error.kind == .closed || error.kind == .timeout, received > 0 else { throw error }
             throw AMIFailure(kind: error.kind, action: error.action,
                              message: "\(error.message), in the middle of the list (after \(received) of its events)")
@@ -142,7 +144,7 @@ public final class AMIClient {
             if let broken { throw broken }
             let message: AMIMessage
             do {
-                message = try nextMessage(deadline: earliest(deadline, sessionDeadline), context: nil)
+                message = try nextMessage(deadline: earliest(deadline, sessionDeadline))
             } catch {
                 if error.kind == .timeout && broken == nil { return nil }
                 throw error
@@ -155,8 +157,7 @@ public final class AMIClient {
     /// Says goodbye (best effort, within a second) and closes.
     public func logoff() {
         if broken == nil {
-            let deadline = earliest(.now + min(timeouts.request, .seconds(1)), sessionDeadline)
-            _ = try? perform(.logoff, deadline: deadline)
+            _ = try? perform(.logoff, timeout: min(timeouts.request, .seconds(1)))
         }
         close()
     }
@@ -176,8 +177,8 @@ public final class AMIClient {
         var limit: String
     }
 
-    private func perform(_ action: AMIAction, deadline: ContinuousClock.Instant?) throws(AMIFailure) -> AMIMessage {
-        let request = try send(action, shape: .single, deadline: deadline)
+    private func perform(_ action: AMIAction, timeout: Duration) throws(AMIFailure) -> AMIMessage {
+        let request = try send(action, shape: .single, timeout: timeout)
         while true {
             switch route(try nextMessage(request)) {
             case .reply(request.id, let reply): return reply
@@ -187,14 +188,13 @@ public final class AMIClient {
         }
     }
 
-    private func send(_ action: AMIAction, shape: AMIReplyShape,
-                      deadline explicit: ContinuousClock.Instant? = nil) throws(AMIFailure) -> Request {
+    private func send(_ action: AMIAction, shape: AMIReplyShape, timeout: Duration) throws(AMIFailure) -> Request {
         if let broken {
             throw AMIFailure(kind: broken.kind, action: action.name, message: broken.message)
         }
-        let requestDeadline = explicit ?? .now + timeouts.request
+        let requestDeadline = ContinuousClock.now + timeout
         let deadline = earliest(requestDeadline, sessionDeadline)
-        let limit = deadline < requestDeadline ? "the overall deadline" : (explicit == nil ? timeouts.request.shortDescription : "1 s")
+        let limit = deadline < requestDeadline ? "the overall deadline" : timeout.shortDescription
         let id = actionIDs.next()
         let bytes = try action.encoded(actionID: id)
         tracker.expect(actionID: id, action: action.name, shape: shape)
@@ -210,7 +210,7 @@ public final class AMIClient {
 
     private func nextMessage(_ request: Request) throws(AMIFailure) -> AMIMessage {
         do {
-            return try nextMessage(deadline: request.deadline, context: request)
+            return try nextMessage(deadline: request.deadline)
         } catch {
             if error.kind == .timeout {
                 // The answer may still come; its ActionID is remembered and the late reply dropped.
@@ -222,7 +222,7 @@ public final class AMIClient {
         }
     }
 
-    private func nextMessage(deadline: ContinuousClock.Instant, context: Request?) throws(AMIFailure) -> AMIMessage {
+    private func nextMessage(deadline: ContinuousClock.Instant) throws(AMIFailure) -> AMIMessage {
         while inboxStart >= inbox.count {
             if let broken { throw broken }
             inbox.removeAll(keepingCapacity: true)
