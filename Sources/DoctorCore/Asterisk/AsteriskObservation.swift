@@ -5,6 +5,8 @@ public struct AsteriskObservation: Sendable, Hashable, Codable {
     /// host:port (or the TLS target), never the user or the secret.
     public var target: String
     public var tls: Bool
+    /// With TLS: false when certificate verification was turned off (`--ami-tls-insecure`), so a report can flag it.
+    public var tlsVerified: Bool?
     /// Nil when the session worked; otherwise why nothing could be read.
     public var sessionFailure: AMIFailure?
     public var asteriskVersion: String?
@@ -17,12 +19,12 @@ public struct AsteriskObservation: Sendable, Hashable, Codable {
     /// DAHDIShowStatus exists from Asterisk 21.3.0 / 20.8.0 / 18.23.0; older ones answer "Invalid/unknown command".
     public var dahdiSpans: AMIResult<[AsteriskDahdiSpan]>?
 
-    public init(target: String, tls: Bool = false, sessionFailure: AMIFailure? = nil, asteriskVersion: String? = nil,
+    public init(target: String, tls: Bool = false, tlsVerified: Bool? = nil, sessionFailure: AMIFailure? = nil, asteriskVersion: String? = nil,
                 amiVersion: String? = nil, endpoints: AMIResult<[AsteriskEndpoint]>? = nil,
                 contacts: AMIResult<[AsteriskContact]>? = nil, aors: AMIResult<[AsteriskAor]>? = nil,
                 outboundRegistrations: AMIResult<[AsteriskOutboundRegistration]>? = nil,
                 dahdiChannels: AMIResult<[AsteriskDahdiChannel]>? = nil, dahdiSpans: AMIResult<[AsteriskDahdiSpan]>? = nil) {
-        self.target = target; self.tls = tls; self.sessionFailure = sessionFailure
+        self.target = target; self.tls = tls; self.tlsVerified = tlsVerified; self.sessionFailure = sessionFailure
         self.asteriskVersion = asteriskVersion; self.amiVersion = amiVersion; self.endpoints = endpoints
         self.contacts = contacts; self.aors = aors; self.outboundRegistrations = outboundRegistrations
         self.dahdiChannels = dahdiChannels; self.dahdiSpans = dahdiSpans
@@ -139,13 +141,18 @@ public struct AsteriskAor: Sendable, Hashable, Codable {
     public var maxContacts: Int?
     public var qualifyFrequency: Int?
     public var qualifyTimeout: Double?
-    /// Static `contact=` URIs configured on the AOR.
+    /// Static `contact=` URIs configured on the AOR. AorList does not tell them apart from registered ones (its
+    /// `Contacts` lists both, location.c contacts_to_str), so they are derived: `contacts` minus the URIs
+    /// PJSIPShowContacts reports for this AOR (see `AsteriskObservation.derivingStaticContacts()`); empty when
+    /// PJSIPShowContacts failed.
     public var staticContacts: [String]
+    /// Every contact URI AorList's `Contacts` field lists for the AOR: static and registered.
+    public var contacts: [String]
 
     public init(name: String, maxContacts: Int? = nil, qualifyFrequency: Int? = nil, qualifyTimeout: Double? = nil,
-                staticContacts: [String] = []) {
+                staticContacts: [String] = [], contacts: [String] = []) {
         self.name = name; self.maxContacts = maxContacts; self.qualifyFrequency = qualifyFrequency
-        self.qualifyTimeout = qualifyTimeout; self.staticContacts = staticContacts
+        self.qualifyTimeout = qualifyTimeout; self.staticContacts = staticContacts; self.contacts = contacts
     }
 }
 
@@ -159,11 +166,19 @@ public struct AsteriskOutboundRegistration: Sendable, Hashable, Codable {
     public var status: String?
     /// Seconds until the next attempt (0 when Asterisk has stopped trying).
     public var nextReg: Int?
+    public var transport: String?
+    /// The auth object's name (its secrets are never read: AuthDetail events are skipped).
+    public var outboundAuth: String?
+    /// Seconds between attempts after a failure, and the registration's requested expiry.
+    public var retryInterval: Int?
+    public var expiration: Int?
 
     public init(name: String, serverUri: String? = nil, clientUri: String? = nil, endpoint: String? = nil,
-                status: String? = nil, nextReg: Int? = nil) {
+                status: String? = nil, nextReg: Int? = nil, transport: String? = nil, outboundAuth: String? = nil,
+                retryInterval: Int? = nil, expiration: Int? = nil) {
         self.name = name; self.serverUri = serverUri; self.clientUri = clientUri; self.endpoint = endpoint
-        self.status = status; self.nextReg = nextReg
+        self.status = status; self.nextReg = nextReg; self.transport = transport; self.outboundAuth = outboundAuth
+        self.retryInterval = retryInterval; self.expiration = expiration
     }
 }
 
@@ -177,11 +192,16 @@ public struct AsteriskDahdiChannel: Sendable, Hashable, Codable {
     /// "Not Open", "None".
     public var alarm: String?
     public var description: String?
+    /// `DND: Enabled` / `Disabled`.
+    public var dnd: Bool?
+    /// The Asterisk channel using it (`Channel:`, present only while a call is up), e.g. "DAHDI/1-1".
+    public var callChannel: String?
 
     public init(channel: Int, signalling: String? = nil, signallingCode: Int? = nil, context: String? = nil,
-                alarm: String? = nil, description: String? = nil) {
+                alarm: String? = nil, description: String? = nil, dnd: Bool? = nil, callChannel: String? = nil) {
         self.channel = channel; self.signalling = signalling; self.signallingCode = signallingCode
-        self.context = context; self.alarm = alarm; self.description = description
+        self.context = context; self.alarm = alarm; self.description = description; self.dnd = dnd
+        self.callChannel = callChannel
     }
 }
 

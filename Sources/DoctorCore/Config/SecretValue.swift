@@ -13,6 +13,9 @@ public struct SecretValue: Sendable, Hashable, Codable, CustomStringConvertible,
     /// Length in characters, e.g. to warn about a short password.
     public var count: Int { secret.count }
 
+    /// The clear text, for the one place that must send it (the AMI `Login` action's bytes). Internal to the core.
+    var revealedForWire: String { secret }
+
     public func equals(_ other: String) -> Bool { secret == other }
     public func equals(_ other: SecretValue) -> Bool { secret == other.secret }
 
