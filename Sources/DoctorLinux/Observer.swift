@@ -114,6 +114,12 @@ public enum FileIO {
     public static func write(_ path: String, _ text: String) throws(SystemError) {
         try system_writeFile(path, text).get()
     }
+
+    public static func exists(_ path: String) -> Bool { system_exists(path) }
+}
+
+public enum Environment {
+    public static func has(_ name: String) -> Bool { system_envSet(name) }
 }
 
 public enum Terminal {

@@ -17,6 +17,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions
+    @OptionGroup var amiOptions: AMIOptions
 
     @Option(help: "Output format: text (colour on a terminal), json (schema_version 1) or nagios (one line with perfdata).")
     var format: Format = .text
@@ -54,6 +55,7 @@ struct Check: ParsableCommand {
             let settings = try configOptions.loadSettings()
             var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
             observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
+            observation.asterisk = amiOptions.read(settings.ami)
             observed = observation
         }
         if let path = saveObservation {

@@ -33,19 +33,36 @@ public struct AsteriskSessionChecks: CheckFamily {
         explanation: "Asterisk does not know an action dahdi-doctor would use: it is older than the action (DAHDIShowStatus arrived in 21.3.0, 20.8.0 and 18.23.0) or the module that provides it is not loaded. The checks that need it are skipped.",
         remediation: "nothing is wrong by itself; upgrade Asterisk for the extra checks")
 
-    public static let definitions = [unreachable, loginRefused, permissionMissing, actionUnsupported]
+    public static let credentialsUnusable = CheckDefinition(
+        id: "ami-credentials-unusable", family: "asterisk", severity: .unknown,
+        title: "the AMI credentials cannot be used",
+        explanation: "dahdi-doctor refused or could not read its AMI credentials: the file must be a regular file, mode 0600 or stricter, owned by the user running dahdi-doctor or root, with 'username = ...' and 'secret = ...' lines (or DAHDI_DOCTOR_AMI_USER and DAHDI_DOCTOR_AMI_SECRET both set). Asterisk's view is unknown.",
+        remediation: "chmod 600 the credentials file and chown it to the user running dahdi-doctor (or root); the finding says what is wrong")
+
+    public static let tlsUnverified = CheckDefinition(
+        id: "ami-tls-unverified", family: "asterisk", severity: .warning,
+        title: "AMI over TLS without certificate verification",
+        explanation: "The AMI session used TLS with --ami-tls-insecure: the traffic is encrypted but the server is not authenticated, so anyone on the path could impersonate Asterisk and collect the AMI secret.",
+        remediation: "give dahdi-doctor the CA that signed Asterisk's certificate (--ami-ca-file or ca_file in [ami]) and drop --ami-tls-insecure")
+
+    public static let definitions = [unreachable, loginRefused, credentialsUnusable, permissionMissing, actionUnsupported, tlsUnverified]
 
     public init() {}
 
     public func run(_ context: CheckContext) -> [Finding] {
         guard let asterisk = context.observation.asterisk else { return [] }
         if let failure = asterisk.sessionFailure {
-            let definition = failure.kind == .loginRefused ? Self.loginRefused : Self.unreachable
+            let definition = failure.action == "credentials" ? Self.credentialsUnusable
+                : failure.kind == .loginRefused ? Self.loginRefused : Self.unreachable
             return [Finding(definition, subject: "AMI \(asterisk.target)", message: "AMI at \(asterisk.target): \(failure.message)",
                             evidence: [Evidence("session", failure.description, source: "AMI \(asterisk.target)" + (asterisk.tls ? " (TLS)" : ""))],
                             key: AsteriskView.sessionKey)]
         }
         var findings: [Finding] = []
+        if asterisk.tls && asterisk.tlsVerified == false {
+            findings.append(Finding(Self.tlsUnverified, subject: "AMI \(asterisk.target)", message: "AMI at \(asterisk.target) uses TLS without verifying the certificate",
+                                    evidence: [Evidence("certificate", "not verified (--ami-tls-insecure)", source: "AMI \(asterisk.target)")]))
+        }
         let reads: [(String, AMIFailure?)] = [
             ("PJSIPShowEndpoints", asterisk.endpoints?.failure), ("PJSIPShowContacts", asterisk.contacts?.failure),
             ("PJSIPShowAors", asterisk.aors?.failure), ("PJSIPShowRegistrationsOutbound", asterisk.outboundRegistrations?.failure),

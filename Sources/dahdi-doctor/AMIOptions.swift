@@ -1,0 +1,54 @@
+import ArgumentParser
+import DoctorCore
+import DoctorLinux
+
+/// How `check` reaches Asterisk's AMI. Settings come from dahdi-doctor.toml's [ami]; these options override them.
+struct AMIOptions: ParsableArguments {
+    @Flag(name: .customLong("no-ami"), help: "Do not ask Asterisk (skips the Asterisk and PJSIP checks).")
+    var noAMI = false
+
+    @Option(name: .customLong("ami-host"), help: "AMI host (default from settings, else 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .customLong("ami-port"), help: "AMI port (default 5038, 5039 with --ami-tls).")
+    var port: Int?
+
+    @Flag(name: .customLong("ami-tls"), help: "Use TLS (manager.conf tlsenable); the certificate is verified.")
+    var tls = false
+
+    @Option(name: .customLong("ami-ca-file"), help: "CA bundle to verify the AMI TLS certificate.")
+    var caFile: String?
+
+    @Flag(name: .customLong("ami-tls-insecure"), help: "TLS without verifying the certificate (reported as a finding).")
+    var insecure = false
+
+    @Option(name: .customLong("ami-credentials"), help: "0600 file with 'username = ...' and 'secret = ...' (DAHDI_DOCTOR_AMI_USER/SECRET win).")
+    var credentials: String?
+
+    /// Reads Asterisk's state, or nil when AMI is off or no credentials are configured at all (then the report says
+    /// "ami not asked"). Unusable credentials are a session failure, so the report says why.
+    func read(_ settings: AMISettings) -> AsteriskObservation? {
+        guard !noAMI, settings.enabled else { return nil }
+        let useTLS = tls || settings.tls
+        let tlsOptions = useTLS ? AMITLSOptions(caFile: caFile ?? settings.caFile, verifyCertificate: !insecure) : nil
+        let endpoint = AMIEndpoint(host: host ?? settings.host, port: port ?? (port == nil && !tls ? settings.port : nil), tls: tlsOptions)
+        let target = "\(endpoint.host):\(endpoint.port)"
+        let credentials: AMICredentials
+        do {
+            if Environment.has(AMICredentials.userVariable) || Environment.has(AMICredentials.secretVariable) {
+                credentials = try AMICredentialLoader.fromEnvironment()
+            } else {
+                let file = self.credentials ?? settings.credentialsFile
+                // The default file missing means AMI was never set up: not asked, not a failure.
+                if self.credentials == nil && !FileIO.exists(file) { return nil }
+                credentials = try AMICredentialLoader.load(file: file)
+            }
+        } catch {
+            return AsteriskObservation(target: target, tls: useTLS,
+                                       sessionFailure: AMIFailure(kind: .error, action: "credentials", message: error.description))
+        }
+        let seconds = Duration.seconds(settings.timeout)
+        return AsteriskReader(endpoint: endpoint, credentials: credentials,
+                              timeouts: AMITimeouts(connect: .seconds(3), request: seconds, overall: seconds * 4)).read()
+    }
+}
