@@ -27,7 +27,7 @@ struct AMIOptions: ParsableArguments {
 
     /// Reads Asterisk's state, or nil when AMI is off or no credentials are configured at all (then the report says
     /// "ami not asked"). Unusable credentials are a session failure, so the report says why.
-    func read(_ settings: AMISettings) -> AsteriskObservation? {
+    func read(_ settings: AMISettings, gatewayEndpoints: [String]) -> AsteriskObservation? {
         guard !noAMI, settings.enabled else { return nil }
         let useTLS = tls || settings.tls
         let tlsOptions = useTLS ? AMITLSOptions(caFile: caFile ?? settings.caFile, verifyCertificate: !insecure) : nil
@@ -49,6 +49,7 @@ struct AMIOptions: ParsableArguments {
         }
         let seconds = Duration.seconds(settings.timeout)
         return AsteriskReader(endpoint: endpoint, credentials: credentials,
-                              timeouts: AMITimeouts(connect: .seconds(3), request: seconds, overall: seconds * 4)).read()
+                              timeouts: AMITimeouts(connect: .seconds(3), request: seconds, overall: seconds * 4 + .seconds(Double(gatewayEndpoints.count))),
+                              detailEndpoints: gatewayEndpoints).read()
     }
 }

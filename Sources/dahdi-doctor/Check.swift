@@ -55,7 +55,7 @@ struct Check: ParsableCommand {
             let settings = try configOptions.loadSettings()
             var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
             observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
-            observation.asterisk = amiOptions.read(settings.ami)
+            observation.asterisk = amiOptions.read(settings.ami, gatewayEndpoints: observation.config.gatewayEndpoints)
             observed = observation
         }
         if let path = saveObservation {

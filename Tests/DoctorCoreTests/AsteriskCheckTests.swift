@@ -158,11 +158,49 @@ enum LabAsterisk {
         #expect(report.findings.first { $0.id == "dahdi-channel-not-in-asterisk" }?.subject == "channels 2-3")
     }
 
+    @Test func spanAlarmDisagreementFromDAHDIShowStatus() {
+        var observed = box(.ok(all))
+        observed.asterisk?.dahdiSpans = .ok([AsteriskDahdiSpan(span: 1, description: "Wildcard TDM410P", alarms: "RED")])
+        let report = Diagnosis.run(observed, generator: "t")
+        #expect(report.findings.map(\.message) == ["span 1 (WCTDM/0): Asterisk says RED, the kernel says OK"])
+        observed.asterisk?.dahdiSpans = .ok([AsteriskDahdiSpan(span: 1, alarms: "OK")])
+        #expect(Diagnosis.run(observed, generator: "t").findings.isEmpty)
+    }
+
     @Test func alarmDisagreement() {
         var channels = all
         channels[2].alarm = "Red Alarm"   // Asterisk still thinks the FXO line is dead; the kernel says it is fine
         let report = Diagnosis.run(box(.ok(channels)), generator: "t")
         #expect(ids(report) == ["alarm-disagreement"])
         #expect(report.findings[0].message == "channel 3 (WCTDM/0/2): Asterisk says Red Alarm, the kernel says none")
+    }
+}
+
+@Suite struct EndpointDetailTests {
+    @Test func aMissingGatewayEndpointAndAStaticContactsStatus() {
+        var observed = LabAsterisk.box(.registered, gateways: ["gateway-fxo-9", "trunk-provider"])
+        observed.asterisk?.endpointDetails = [
+            AsteriskEndpointLookup(name: "gateway-fxo-9", detail: .failed(AMIFailure(kind: .error, action: "PJSIPShowEndpoint",
+                                                                                     message: "Unable to retrieve endpoint gateway-fxo-9"))),
+            // trunk-provider's static contact: PJSIPShowContacts never lists it, PJSIPShowEndpoint does.
+            AsteriskEndpointLookup(name: "trunk-provider", detail: .ok(AsteriskEndpointDetail(
+                name: "trunk-provider", deviceState: "Unavailable", aors: ["trunk-provider"],
+                contacts: [AsteriskContactStatus(aor: "trunk-provider", uri: "sip:127.0.0.1:5070", status: "Unreachable")]))),
+        ]
+        let report = Diagnosis.run(observed, generator: "t")
+        let all = report.findings.flatMap(\.flattened)
+        #expect(all.contains { $0.id == "pjsip-gateway-endpoint-missing" && $0.subject == "endpoint gateway-fxo-9" })
+        #expect(all.contains { $0.id == "pjsip-contact-unreachable" && $0.message == "gateway trunk-provider contact sip:127.0.0.1:5070 is Unreachable" })
+    }
+
+    @Test func theRealTranscriptsDecode() throws {
+        for (file, expected) in [("ami-PJSIPShowEndpoint-gateway-fxo-1", "Reachable"), ("ami-PJSIPShowEndpoint-trunk-provider", nil)] {
+            let messages = try AMIFixtures.messages(file)
+            let items = try messages.compactMap { message throws(AMIFailure) in try AsteriskEndpointDetailItem.decode(message) }
+            let detail = AsteriskEndpointDetailItem.assemble(items, name: "x")
+            #expect(!detail.contacts.isEmpty, "\(file)")
+            if let expected { #expect(detail.contacts.first?.status == expected) }
+            #expect(!String(describing: detail).contains("lab-secret"))
+        }
     }
 }

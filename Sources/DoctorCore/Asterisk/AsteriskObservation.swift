@@ -18,6 +18,8 @@ public struct AsteriskObservation: Sendable, Hashable, Codable {
     public var dahdiChannels: AMIResult<[AsteriskDahdiChannel]>?
     /// DAHDIShowStatus exists from Asterisk 21.3.0 / 20.8.0 / 18.23.0; older ones answer "Invalid/unknown command".
     public var dahdiSpans: AMIResult<[AsteriskDahdiSpan]>?
+    /// PJSIPShowEndpoint for each endpoint of the gateway list (nil when there is none).
+    public var endpointDetails: [AsteriskEndpointLookup]?
 
     public init(target: String, tls: Bool = false, tlsVerified: Bool? = nil, sessionFailure: AMIFailure? = nil, asteriskVersion: String? = nil,
                 amiVersion: String? = nil, endpoints: AMIResult<[AsteriskEndpoint]>? = nil,
@@ -223,5 +225,41 @@ public struct AsteriskDahdiSpan: Sendable, Hashable, Codable {
         self.span = span; self.description = description; self.alarms = alarms; self.irq = irq
         self.bipolarViolations = bipolarViolations; self.crc = crc; self.framing = framing; self.coding = coding
         self.options = options; self.lbo = lbo
+    }
+}
+
+/// PJSIPShowEndpoint for one endpoint of the gateway list: confirms Asterisk has it (even when pjsip.conf is not
+/// readable, e.g. FreePBX realtime) and gives every contact's status, static ones included (PJSIPShowContacts only
+/// lists registered contacts).
+public struct AsteriskEndpointLookup: Sendable, Hashable, Codable {
+    public var name: String
+    public var detail: AMIResult<AsteriskEndpointDetail>
+
+    public init(name: String, detail: AMIResult<AsteriskEndpointDetail>) { self.name = name; self.detail = detail }
+
+    /// Asterisk answered "Unable to retrieve endpoint NAME": it has no such endpoint.
+    public var isMissing: Bool { detail.failure.map { $0.message.contains("Unable to retrieve endpoint") } ?? false }
+}
+
+public struct AsteriskEndpointDetail: Sendable, Hashable, Codable {
+    public var name: String
+    public var deviceState: String?
+    public var aors: [String]
+    public var contacts: [AsteriskContactStatus]
+
+    public init(name: String, deviceState: String? = nil, aors: [String] = [], contacts: [AsteriskContactStatus] = []) {
+        self.name = name; self.deviceState = deviceState; self.aors = aors; self.contacts = contacts
+    }
+}
+
+/// A `ContactStatusDetail` event: one contact (static or registered) and its qualify status.
+public struct AsteriskContactStatus: Sendable, Hashable, Codable {
+    public var aor: String
+    public var uri: String
+    public var status: String?
+    public var roundtripUsec: Int?
+
+    public init(aor: String, uri: String, status: String? = nil, roundtripUsec: Int? = nil) {
+        self.aor = aor; self.uri = uri; self.status = status; self.roundtripUsec = roundtripUsec
     }
 }

@@ -87,6 +87,18 @@ public struct AsteriskDahdiChecks: CheckFamily {
                 disagreements.append((channel.number, alarm, kernelAlarmed ? (channel.alarms + (span?.alarms ?? [])).joined(separator: " ") : "none"))
             }
         }
+        // Span alarms: chan_dahdi's DAHDIShowStatus uses dahdi_scan's words (OK, UNCONFIGURED, RED, BLU/RED...).
+        for theirs in asterisk.dahdiSpans?.value ?? [] {
+            guard let span = context.spans[theirs.span], let text = theirs.alarms else { continue }
+            let ours = span.alarmSummary.split(separator: "/").filter { $0 != "LFA" && $0 != "LMFA" }.joined(separator: "/")
+            if text != ours && !(text == "OK" && ours.isEmpty) {
+                findings.append(Finding(Self.alarmDisagreement, subject: context.spanSubject(theirs.span),
+                                        message: "\(context.spanSubject(theirs.span)): Asterisk says \(text), the kernel says \(span.alarmSummary)",
+                                        evidence: [Evidence("Asterisk", text, source: "AMI \(asterisk.target) DAHDIShowStatus"),
+                                                   Evidence("kernel", span.alarmSummary, source: context.spanSource(theirs.span))],
+                                        causeKey: CheckContext.spanAlarmKey(theirs.span)))
+            }
+        }
         for run in ChannelConfigChecks.runs(disagreements.map(\.0)) {
             let first = disagreements.first { $0.0 == run.lowerBound }!
             let label = run.count == 1 ? context.channelSubject(run.lowerBound) : "channels \(run.lowerBound)-\(run.upperBound)"

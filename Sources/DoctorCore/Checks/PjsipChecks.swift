@@ -60,7 +60,16 @@ public struct PjsipChecks: CheckFamily {
         remediation: "check the registration's server_uri reachability and credentials; 'pjsip send register NAME' retries at once; look at the log for the SIP response",
         faults: ["C36"])
 
-    public static let definitions = [notLoaded, gatewayNoContact, phonesNoContact, unreachable, qualifyDisabled, registrationFailed]
+    public static let gatewayEndpointMissing = CheckDefinition(
+        id: "pjsip-gateway-endpoint-missing", family: "pjsip", severity: .critical,
+        title: "the gateway list names an endpoint Asterisk does not have",
+        explanation: """
+            The gateway list maps a gateway to a PJSIP endpoint, and Asterisk answers PJSIPShowEndpoint with             "Unable to retrieve endpoint": the endpoint was never created, renamed, or not reloaded. Calls to the             gateway's lines have nowhere to go.
+            """,
+        remediation: "check the endpoint name in dahdi-doctor.toml against 'pjsip show endpoints'; create or reload the endpoint (pjsip reload)",
+        faults: ["C35"])
+
+    public static let definitions = [notLoaded, gatewayEndpointMissing, gatewayNoContact, phonesNoContact, unreachable, qualifyDisabled, registrationFailed]
 
     public init() {}
 
@@ -86,7 +95,23 @@ public struct PjsipChecks: CheckFamily {
             }
         }
 
-        let contacts = asterisk.contacts?.value ?? []
+        // Gateway endpoints Asterisk does not have (pjsip.conf's own not-loaded finding covers those it defines).
+        let defined = Set(config?.endpoints.map(\.name) ?? [])
+        for lookup in asterisk.endpointDetails ?? [] where lookup.isMissing && !defined.contains(lookup.name) {
+            findings.append(Finding(Self.gatewayEndpointMissing, subject: "endpoint \(lookup.name)",
+                                    message: "gateway endpoint \(lookup.name) does not exist in Asterisk",
+                                    evidence: [Evidence("PJSIPShowEndpoint", lookup.detail.failure?.message ?? "", source: source)],
+                                    key: "pjsip-missing:\(lookup.name)"))
+        }
+
+        // Registered contacts from PJSIPShowContacts; static contacts' status only from PJSIPShowEndpoint.
+        var contacts = asterisk.contacts?.value ?? []
+        for lookup in asterisk.endpointDetails ?? [] {
+            for status in lookup.detail.value?.contacts ?? [] where !contacts.contains(where: { $0.uri == status.uri }) {
+                contacts.append(AsteriskContact(uri: status.uri, aor: status.aor, endpoint: lookup.name, status: status.status,
+                                                roundtripUsec: status.roundtripUsec))
+            }
+        }
         let aorsSeen = Dictionary((asterisk.aors?.value ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         if let loaded {
             var silentPhones: [String] = []

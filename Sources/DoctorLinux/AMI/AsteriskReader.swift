@@ -19,10 +19,13 @@ public struct AsteriskReader: Sendable {
     public var timeouts: AMITimeouts
     public var dahdiShowStatus: DahdiShowStatusRequest
 
+    /// Endpoints looked up one by one with PJSIPShowEndpoint (the gateway list's).
+    public var detailEndpoints: [String]
+
     public init(endpoint: AMIEndpoint, credentials: AMICredentials, timeouts: AMITimeouts = AMITimeouts(),
-                dahdiShowStatus: DahdiShowStatusRequest = .whenSupported) {
+                dahdiShowStatus: DahdiShowStatusRequest = .whenSupported, detailEndpoints: [String] = []) {
         self.endpoint = endpoint; self.credentials = credentials; self.timeouts = timeouts
-        self.dahdiShowStatus = dahdiShowStatus
+        self.dahdiShowStatus = dahdiShowStatus; self.detailEndpoints = detailEndpoints
     }
 
     public func read() -> AsteriskObservation {
@@ -65,6 +68,17 @@ private struct Session {
         observation.dahdiChannels = list(AMIAction("DAHDIShowChannels"), decode: AsteriskDahdiChannel.decode)
             .mapFailure(Self.explainDahdiShowChannels)
         observation.dahdiSpans = readDahdiSpans()
+        if !reader.detailEndpoints.isEmpty {
+            var lookups: [AsteriskEndpointLookup] = []
+            for name in reader.detailEndpoints {
+                let items = list(AMIAction("PJSIPShowEndpoint", ["Endpoint": name]), decode: AsteriskEndpointDetailItem.decode)
+                switch items {
+                case .ok(let found): lookups.append(AsteriskEndpointLookup(name: name, detail: .ok(AsteriskEndpointDetailItem.assemble(found, name: name))))
+                case .failed(let failure): lookups.append(AsteriskEndpointLookup(name: name, detail: .failed(failure)))
+                }
+            }
+            observation.endpointDetails = lookups
+        }
         if !anythingRead, let lost { observation.sessionFailure = lost.failure }
         observation = observation.derivingStaticContacts()
         return observation
