@@ -57,9 +57,9 @@ struct SipMessageHead: Sendable, Hashable {
         guard let first = values.first else { return .success(nil) }
         guard values.allSatisfy({ $0 == first }) else { return .failure(.invalidContentLength(values.joined(separator: ", "))) }
         guard !first.isEmpty, first.allSatisfy(\.isSipDigit) else { return .failure(.invalidContentLength(sipQuoted(first.utf8))) }
-        guard first.count <= 10, let length = Int(first), length <= limits.maxBodyBytes else {
-            return .failure(.bodyTooLarge(length: Int(first.prefix(18)) ?? Int.max, limit: limits.maxBodyBytes))
-        }
+        // More digits than an Int holds is reported as Int.max rather than a wrapped or truncated number.
+        let length = first.count <= 18 ? Int(first) ?? Int.max : Int.max
+        guard length <= limits.maxBodyBytes else { return .failure(.bodyTooLarge(length: length, limit: limits.maxBodyBytes)) }
         return .success(length)
     }
 }
