@@ -56,6 +56,18 @@ import Testing
     }
 
     @Test(arguments: transports)
+    func provisionalAnswerKeepsTheProbeWaitingForTheFinalOne(transport: SipProbeResult.Transport) throws {
+        let sipp = try SippServer("options-trying", transport: transport)
+        defer { sipp.stop() }
+        let (result, _) = Self.probe(sipp.target)
+        #expect(result.outcome == .answered && result.statusCode == 200 && result.server == "sipp-uas/3.6 (trying)")
+        // UDP: the copy due at 0.5 s, then T2 (4 s) after it, past the answer at 1.2 s.
+        #expect(result.transmissions == (transport == .udp ? 2 : 1))
+        let rtt = try #require(result.rttMilliseconds)
+        #expect(rtt >= 1150 && rtt < 2500, "RTT to the final answer, not the 100: \(rtt) ms")
+    }
+
+    @Test(arguments: transports)
     func errorCodesStillMeanReachable(transport: SipProbeResult.Transport) throws {
         let notFound = try SippServer("options-404", transport: transport)
         defer { notFound.stop() }
