@@ -39,8 +39,12 @@ public struct SipRetransmitSchedule: Sendable, Hashable {
     public private(set) var interval: Duration
     public private(set) var proceeding = false
 
+    /// Below this a misconfigured T1 (0, negative) would turn retransmission into a flood.
+    public static let shortestInterval = Duration.milliseconds(10)
+
     public init(t1: Duration, t2: Duration) {
-        self.t1 = t1; self.t2 = t2; self.interval = min(t1, t2)
+        self.t1 = max(t1, Self.shortestInterval); self.t2 = max(t2, Self.shortestInterval)
+        self.interval = min(self.t1, self.t2)
     }
 
     /// The wait before the next copy; call once per copy sent.
