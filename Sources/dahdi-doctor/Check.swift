@@ -34,6 +34,9 @@ struct Check: ParsableCommand {
     @Option(help: "Diagnose a saved observation instead of this machine.")
     var observation: String?
 
+    @Flag(name: .customLong("no-gateways"), help: "Do not probe the gateways of the gateway list.")
+    var noGateways = false
+
     @Flag(help: "Never colour the text output (colour is also off when NO_COLOR is set or stdout is not a terminal).")
     var noColor = false
 
@@ -56,6 +59,9 @@ struct Check: ParsableCommand {
             var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
             observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
             observation.asterisk = amiOptions.read(settings.ami, gatewayEndpoints: observation.config.gatewayEndpoints)
+            if !noGateways && !settings.gateways.isEmpty {
+                observation.gateways = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace()).observe()
+            }
             observed = observation
         }
         if let path = saveObservation {

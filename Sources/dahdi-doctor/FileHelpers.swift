@@ -11,3 +11,8 @@ func writeFile(_ path: String, _ text: String) throws {
         throw ExitCode(3)
     }
 }
+
+extension String {
+    /// "dahdi-doctor 0.1.0" -> "dahdi-doctor/0.1.0" (a SIP User-Agent product token).
+    func replacingSpace() -> String { String(map { $0 == " " ? "/" : $0 }) }
+}
