@@ -86,17 +86,10 @@ func system_readSmallFile(_ path: String, limit: Int = 64 * 1024) -> Result<Stri
     case .failure(let error): return .failure(error)
     }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while bytes.count < limit {
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 {
-            let code = errno
-            if code == EINTR { continue }
-            return .failure(SystemError(errno: code))
-        }
-        if count == 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
+    let bytes: [UInt8]
+    switch system_readAll(fd, maxBytes: limit) {
+    case .success(let value): bytes = value
+    case .failure(let error): return .failure(error)
     }
     return .success(String(decoding: bytes, as: UTF8.self))
 }
@@ -334,11 +327,12 @@ func system_fileStatus(_ fd: CInt) -> Result<FileStatus, SystemError> {
                                isRegularFile: (info.st_mode & S_IFMT) == S_IFREG, size: Int(info.st_size)))
 }
 
-/// Reads to the end, at most `limit` bytes (one more is reported as too large by the caller).
-func system_readAll(_ fd: CInt, limit: Int) -> Result<[UInt8], SystemError> {
+/// Reads to the end or until `maxBytes` have been read, with bounded reads (sysfs/procfs attributes can return EAGAIN
+/// forever if polled). A caller that must refuse oversized input asks for one byte more than it accepts.
+func system_readAll(_ fd: CInt, maxBytes: Int) -> Result<[UInt8], SystemError> {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
-    while bytes.count <= limit {
+    while bytes.count < maxBytes {
         let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if count < 0 {
             let code = errno
@@ -346,7 +340,7 @@ func system_readAll(_ fd: CInt, limit: Int) -> Result<[UInt8], SystemError> {
             return .failure(SystemError(errno: code))
         }
         if count == 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
+        bytes.append(contentsOf: chunk[0..<min(count, maxBytes - bytes.count)])
     }
     return .success(bytes)
 }

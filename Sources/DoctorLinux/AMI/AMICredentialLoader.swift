@@ -36,7 +36,7 @@ public enum AMICredentialLoader {
         }
         try check(status, path: path, runningAs: system_effectiveUserID())
         let bytes: [UInt8]
-        switch system_readAll(fd, limit: sizeLimit) {
+        switch system_readAll(fd, maxBytes: sizeLimit + 1) {  // one more than accepted, to detect "too large"
         case .success(let value): bytes = value
         case .failure(let error): throw AMICredentialError(source: path, message: "cannot be read: \(error)")
         }

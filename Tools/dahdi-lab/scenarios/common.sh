@@ -79,3 +79,15 @@ run_check() {
 	rec check-replay check-replay.json "$DOCTOR" check --json --observation "$OUT/observation.json"
 	return 0
 }
+
+# configure_and_check ALARMS: the usual scenario: apply $SCENARIO/system.conf with dahdi_cfg, wait until dahdi_scan
+# shows ALARMS (e.g. "1=RED 2=YEL"), run the reference tools, then dahdi-doctor check. Returns 0 if the reference
+# steps succeeded (run_check records its own exit status in check.rc).
+configure_and_check() {
+	cc_ok=0
+	rec --merge dahdi_cfg dahdi_cfg.txt dahdi_cfg -c "$SCENARIO/system.conf" -vv || cc_ok=1
+	wait_alarms "$1" || cc_ok=1
+	reference_tools || cc_ok=1
+	run_check
+	return $cc_ok
+}

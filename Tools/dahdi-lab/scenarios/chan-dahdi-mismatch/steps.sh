@@ -6,11 +6,6 @@
 # Exit status: 0 if dahdi_cfg succeeded and dahdi_scan showed both spans OK.
 set -u
 
-. "$SCENARIO/common.sh" # rec, wait_alarms, reference_tools, run_check
+. "$SCENARIO/common.sh" # configure_and_check
 
-ok=0
-rec --merge dahdi_cfg dahdi_cfg.txt dahdi_cfg -c "$SCENARIO/system.conf" -vv || ok=1
-wait_alarms "1=OK 2=OK" || ok=1
-reference_tools || ok=1
-run_check
-exit $ok
+configure_and_check "1=OK 2=OK"

@@ -7,11 +7,6 @@
 # Runs in the guest with LAB, SCENARIO, OUT and BIN set; see ../../README.md.
 set -u
 
-. "$SCENARIO/common.sh" # rec, wait_alarms, reference_tools, run_check
+. "$SCENARIO/common.sh" # configure_and_check
 
-ok=0
-rec --merge dahdi_cfg dahdi_cfg.txt dahdi_cfg -c "$SCENARIO/system.conf" -vv || ok=1
-wait_alarms "1=RED 2=YEL" || ok=1
-reference_tools || ok=1
-run_check
-exit $ok
+configure_and_check "1=RED 2=YEL"
