@@ -131,3 +131,8 @@ public enum GatewayPathRedaction {
         return out
     }
 }
+
+extension GatewayHTTPRequest {
+    /// A plain GET without credentials (a login page read for its hidden fields).
+    public static func get(_ path: String) -> GatewayHTTPRequest { GatewayHTTPRequest(.get, path) }
+}

@@ -34,7 +34,7 @@ public struct GrandstreamGXW410xAdapter: GatewayStatusAdapter {
         if let problem = PageChecks.problem(page, isHTML: true) { return .failed(problem) }
         var ports: [GatewayPortStatus] = []
         for case .text(let text) in MarkupTokenizer.tokens(page.body) {
-            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
                 guard let (number, status) = Self.lineStatus(line), !ports.contains(where: { $0.port == number })
                 else { continue }
                 ports.append(Self.port(number, status))
