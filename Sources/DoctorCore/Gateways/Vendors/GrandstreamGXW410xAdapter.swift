@@ -86,7 +86,7 @@ enum GrandstreamText {
         var rest = text[range.upperBound...].drop { $0 == " " }
         guard rest.hasPrefix("--") else { return nil }
         rest = rest.dropFirst(2).drop { $0 == " " }
-        let version = rest.prefix { $0.isNumber || $0 == "." }
+        let version = rest.prefix { ("0"..."9").contains($0) || $0 == "." }
         return version.isEmpty ? nil : String(version)
     }
 }
