@@ -1,0 +1,163 @@
+// The HTTP client's syscalls: name resolution, a non-blocking TCP socket, poll(2) for deadlines, send and recv.
+// Kept apart from the shared Syscalls.swift so the gateway client can change without touching the DAHDI funnel.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+#error("Unsupported Platform")
+#endif
+import DoctorCore
+
+/// One resolved address, ready for connect(2).
+struct SocketAddress {
+    var family: CInt
+    var storage: sockaddr_storage
+    var length: socklen_t
+    /// `192.0.2.7:80` or `[2001:db8::7]:80`, for messages.
+    var text: String
+}
+
+/// getaddrinfo's message (`Name or service not known`).
+struct ResolveFailure: Error {
+    var reason: String
+}
+
+/// Seconds on a clock that never jumps (deadlines must not move when the wall clock is set).
+func system_monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+/// getaddrinfo(3) for TCP. It blocks and takes no timeout; a numeric address (the usual gateway entry) returns
+/// at once, a name waits on the resolver's own timeouts.
+func system_resolveTCP(host: String, port: Int) -> Result<[SocketAddress], ResolveFailure> {
+    var hints = addrinfo()
+    hints.ai_family = AF_UNSPEC
+    hints.ai_socktype = CInt(SOCK_STREAM.rawValue)
+    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG
+    var list: UnsafeMutablePointer<addrinfo>?
+    let status = getaddrinfo(host, String(port), &hints, &list)
+    guard status == 0 else { return .failure(ResolveFailure(reason: String(cString: gai_strerror(status)))) }
+    defer { freeaddrinfo(list) }
+    var addresses: [SocketAddress] = []
+    var cursor = list
+    while let entry = cursor {
+        var storage = sockaddr_storage()
+        let length = entry.pointee.ai_addrlen
+        withUnsafeMutableBytes(of: &storage) { raw in
+            raw.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.ai_addr, count: Int(length)))
+        }
+        addresses.append(SocketAddress(family: entry.pointee.ai_family, storage: storage, length: length,
+                                       text: numericText(entry.pointee.ai_addr, length, port: port)))
+        cursor = entry.pointee.ai_next
+    }
+    return addresses.isEmpty ? .failure(ResolveFailure(reason: "no address")) : .success(addresses)
+}
+
+private func numericText(_ address: UnsafeMutablePointer<sockaddr>, _ length: socklen_t, port: Int) -> String {
+    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+    guard getnameinfo(address, length, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 else {
+        return "?:\(port)"
+    }
+    let host = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return address.pointee.sa_family == sa_family_t(AF_INET6) ? "[\(host)]:\(port)" : "\(host):\(port)"
+}
+
+/// A non-blocking, close-on-exec TCP socket.
+func system_tcpSocket(family: CInt) -> Result<CInt, SystemError> {
+    networkResult { socket(family, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0) }
+}
+
+/// Starts connect(2): true when connected at once, false when in progress (EINPROGRESS: wait for POLLOUT).
+func system_connectStart(_ fd: CInt, _ address: SocketAddress) -> Result<Bool, SystemError> {
+    var storage = address.storage
+    let status = withUnsafePointer(to: &storage) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
+    }
+    if status == 0 { return .success(true) }
+    let code = errno
+    if code == EINPROGRESS || code == EINTR { return .success(false) }
+    return .failure(SystemError(networkErrno: code))
+}
+
+/// The pending error of a socket whose non-blocking connect finished (SO_ERROR), nil when it connected.
+func system_socketError(_ fd: CInt) -> SystemError? {
+    var code: CInt = 0
+    var length = socklen_t(MemoryLayout<CInt>.size)
+    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) == 0 else { return SystemError(networkErrno: errno) }
+    return code == 0 ? nil : SystemError(networkErrno: code)
+}
+
+/// Waits until `fd` is readable (or writable) or `milliseconds` pass: true when ready, false on timeout.
+func system_pollReady(_ fd: CInt, forWriting: Bool, milliseconds: Int32) -> Result<Bool, SystemError> {
+    var entry = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
+    while true {
+        let status = poll(&entry, 1, milliseconds)
+        if status > 0 { return .success(true) }   // POLLERR/POLLHUP too: the next call reports why
+        if status == 0 { return .success(false) }
+        if errno == EINTR { continue }   // retried with the same budget; the caller's deadline still bounds it
+        return .failure(SystemError(networkErrno: errno))
+    }
+}
+
+/// send(2) without SIGPIPE; 0 when the socket buffer is full (EAGAIN).
+func system_send(_ fd: CInt, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemError> {
+    while true {
+        let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
+        if sent >= 0 { return .success(sent) }
+        let code = errno
+        if code == EINTR { continue }
+        if code == EAGAIN || code == EWOULDBLOCK { return .success(0) }
+        return .failure(SystemError(networkErrno: code))
+    }
+}
+
+/// recv(2) into `buffer`: the byte count, 0 at end of stream, nil when nothing is there yet (EAGAIN).
+func system_receive(_ fd: CInt, into buffer: inout [UInt8]) -> Result<Int?, SystemError> {
+    while true {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count >= 0 { return .success(count) }
+        let code = errno
+        if code == EINTR { continue }
+        if code == EAGAIN || code == EWOULDBLOCK { return .success(nil) }
+        return .failure(SystemError(networkErrno: code))
+    }
+}
+
+func system_closeSocket(_ fd: CInt) { _ = close(fd) }
+
+/// Cryptographically random bytes (getrandom through the standard library), for the Digest cnonce.
+func system_randomHex(byteCount: Int) -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<byteCount).map { _ in
+        let byte = UInt8.random(in: 0...255, using: &generator)
+        return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+    }.joined()
+}
+
+private func networkResult(_ call: () -> CInt) -> Result<CInt, SystemError> {
+    while true {
+        let value = call()
+        if value != -1 { return .success(value) }
+        if errno == EINTR { continue }
+        return .failure(SystemError(networkErrno: errno))
+    }
+}
+
+extension SystemError {
+    /// Names the network errors the shared errno table does not list, so messages say ECONNREFUSED, not errno 111.
+    init(networkErrno code: CInt) {
+        let names: [CInt: String] = [
+            ECONNREFUSED: "ECONNREFUSED", ECONNRESET: "ECONNRESET", ECONNABORTED: "ECONNABORTED",
+            ETIMEDOUT: "ETIMEDOUT", EHOSTUNREACH: "EHOSTUNREACH", ENETUNREACH: "ENETUNREACH", ENETDOWN: "ENETDOWN",
+            EHOSTDOWN: "EHOSTDOWN", EPIPE: "EPIPE", EADDRNOTAVAIL: "EADDRNOTAVAIL", EAFNOSUPPORT: "EAFNOSUPPORT",
+        ]
+        if let name = names[code] {
+            self.init(code: code, name: name, message: String(cString: strerror(code)))
+        } else {
+            self.init(errno: code)
+        }
+    }
+}
