@@ -10,7 +10,7 @@ import Musl
 import DoctorCore
 
 /// One resolved address, ready for connect(2).
-struct SocketAddress {
+struct HTTPSocketAddress {
     var family: CInt
     var storage: sockaddr_storage
     var length: socklen_t
@@ -32,7 +32,7 @@ func system_monotonicSeconds() -> Double {
 
 /// getaddrinfo(3) for TCP. It blocks and takes no timeout; a numeric address (the usual gateway entry) returns
 /// at once, a name waits on the resolver's own timeouts.
-func system_resolveTCP(host: String, port: Int) -> Result<[SocketAddress], ResolveFailure> {
+func system_resolveTCP(host: String, port: Int) -> Result<[HTTPSocketAddress], ResolveFailure> {
     var hints = addrinfo()
     hints.ai_family = AF_UNSPEC
     hints.ai_socktype = CInt(SOCK_STREAM.rawValue)
@@ -41,7 +41,7 @@ func system_resolveTCP(host: String, port: Int) -> Result<[SocketAddress], Resol
     let status = getaddrinfo(host, String(port), &hints, &list)
     guard status == 0 else { return .failure(ResolveFailure(reason: String(cString: gai_strerror(status)))) }
     defer { freeaddrinfo(list) }
-    var addresses: [SocketAddress] = []
+    var addresses: [HTTPSocketAddress] = []
     var cursor = list
     while let entry = cursor {
         var storage = sockaddr_storage()
@@ -49,7 +49,7 @@ func system_resolveTCP(host: String, port: Int) -> Result<[SocketAddress], Resol
         withUnsafeMutableBytes(of: &storage) { raw in
             raw.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.ai_addr, count: Int(length)))
         }
-        addresses.append(SocketAddress(family: entry.pointee.ai_family, storage: storage, length: length,
+        addresses.append(HTTPSocketAddress(family: entry.pointee.ai_family, storage: storage, length: length,
                                        text: numericText(entry.pointee.ai_addr, length, port: port)))
         cursor = entry.pointee.ai_next
     }
@@ -71,7 +71,7 @@ func system_tcpSocket(family: CInt) -> Result<CInt, SystemError> {
 }
 
 /// Starts connect(2): true when connected at once, false when in progress (EINPROGRESS: wait for POLLOUT).
-func system_connectStart(_ fd: CInt, _ address: SocketAddress) -> Result<Bool, SystemError> {
+func system_connectStart(_ fd: CInt, _ address: HTTPSocketAddress) -> Result<Bool, SystemError> {
     var storage = address.storage
     let status = withUnsafePointer(to: &storage) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
@@ -83,7 +83,7 @@ func system_connectStart(_ fd: CInt, _ address: SocketAddress) -> Result<Bool, S
 }
 
 /// The pending error of a socket whose non-blocking connect finished (SO_ERROR), nil when it connected.
-func system_socketError(_ fd: CInt) -> SystemError? {
+func system_httpSocketError(_ fd: CInt) -> SystemError? {
     var code: CInt = 0
     var length = socklen_t(MemoryLayout<CInt>.size)
     guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) == 0 else { return SystemError(networkErrno: errno) }
@@ -103,7 +103,7 @@ func system_pollReady(_ fd: CInt, forWriting: Bool, milliseconds: Int32) -> Resu
 }
 
 /// send(2) without SIGPIPE; 0 when the socket buffer is full (EAGAIN).
-func system_send(_ fd: CInt, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemError> {
+func system_httpSend(_ fd: CInt, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemError> {
     while true {
         let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
         if sent >= 0 { return .success(sent) }
@@ -115,7 +115,7 @@ func system_send(_ fd: CInt, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemEr
 }
 
 /// recv(2) into `buffer`: the byte count, 0 at end of stream, nil when nothing is there yet (EAGAIN).
-func system_receive(_ fd: CInt, into buffer: inout [UInt8]) -> Result<Int?, SystemError> {
+func system_httpReceive(_ fd: CInt, into buffer: inout [UInt8]) -> Result<Int?, SystemError> {
     while true {
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count >= 0 { return .success(count) }

@@ -20,7 +20,7 @@ struct TCPStream {
 
     /// Resolves and connects, trying each address in turn within the same deadline.
     static func connect(host: String, port: Int, deadline: Deadline) throws(HTTPClientError) -> TCPStream {
-        let addresses: [SocketAddress]
+        let addresses: [HTTPSocketAddress]
         switch system_resolveTCP(host: host, port: port) {
         case .success(let list): addresses = list
         case .failure(let failure): throw .unresolvable(host: host, reason: failure.reason)
@@ -44,7 +44,7 @@ struct TCPStream {
         throw lastError
     }
 
-    private static func finishConnect(_ fd: CInt, _ address: SocketAddress, _ deadline: Deadline) throws(HTTPClientError) {
+    private static func finishConnect(_ fd: CInt, _ address: HTTPSocketAddress, _ deadline: Deadline) throws(HTTPClientError) {
         switch system_connectStart(fd, address) {
         case .success(true): return
         case .success(false): break
@@ -55,7 +55,7 @@ struct TCPStream {
         case .success(false): throw .timedOut(phase: "connecting to \(address.text)")
         case .failure(let error): throw .connectFailed(address: address.text, error: error)
         }
-        if let error = system_socketError(fd) { throw .connectFailed(address: address.text, error: error) }
+        if let error = system_httpSocketError(fd) { throw .connectFailed(address: address.text, error: error) }
     }
 
     func sendAll(_ bytes: [UInt8], deadline: Deadline) throws(HTTPClientError) {
@@ -66,7 +66,7 @@ struct TCPStream {
             case .success(false): throw .timedOut(phase: "sending the request")
             case .failure(let error): throw .connectionFailed(error)
             }
-            switch system_send(fd, rest) {
+            switch system_httpSend(fd, rest) {
             case .success(let sent): rest = rest.dropFirst(sent)
             case .failure(let error): throw .connectionFailed(error)
             }
@@ -82,7 +82,7 @@ struct TCPStream {
                 throw .timedOut(phase: receivedSoFar == 0 ? "waiting for the answer" : "reading the answer")
             case .failure(let error): throw .connectionFailed(error)
             }
-            switch system_receive(fd, into: &buffer) {
+            switch system_httpReceive(fd, into: &buffer) {
             case .success(let count?): return count
             case .success(nil): continue   // spurious wake-up
             case .failure(let error): throw .connectionFailed(error)
