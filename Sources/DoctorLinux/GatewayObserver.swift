@@ -1,4 +1,6 @@
+import Dispatch
 import DoctorCore
+import Synchronization
 
 /// Observes every gateway of the gateway list: SIP OPTIONS to all of them at once (one slow gateway never delays
 /// the others), then each one's vendor status page.
@@ -18,10 +20,28 @@ public struct GatewayObserver: Sendable {
         }
         let prober = SipOptionsProber(settings: SipProbeSettings(deadline: deadline, userAgent: userAgent))
         let results = prober.probe(targets)
-        return zip(gateways, results).map { gateway, result in
-            GatewayObservation(name: gateway.name, address: gateway.address, profile: gateway.profile, endpoint: gateway.endpoint,
-                               options: result, status: nil)
+        let statuses = readStatusPages()
+        return gateways.indices.map { index in
+            let gateway = gateways[index]
+            return GatewayObservation(name: gateway.name, address: gateway.address, profile: gateway.profile, endpoint: gateway.endpoint,
+                                      options: results[index], status: statuses[index])
         }
+    }
+
+    /// Every gateway's web status page, in parallel (each read has its own deadline, so a dead web interface only
+    /// costs its own timeout). Profile "none" has no page and is not asked.
+    func readStatusPages() -> [Int: GatewayStatusResult] {
+        let results = Mutex<[Int: GatewayStatusResult]>([:])
+        let gateways = self.gateways
+        DispatchQueue.concurrentPerform(iterations: gateways.count) { index in
+            let gateway = gateways[index]
+            guard GatewayStatusAdapters.adapter(forProfile: gateway.profile)?.profile != "none" else { return }
+            let reader = GatewayStatusReader(host: gateway.address, port: gateway.webPort)
+            let result = reader.read(profile: gateway.profile,
+                                     credentials: gateway.credentialsFile.map { .file(path: $0) } ?? .none)
+            results.withLock { $0[index] = result }
+        }
+        return results.withLock { $0 }
     }
 
     /// An IPv6 literal needs brackets before ":port".

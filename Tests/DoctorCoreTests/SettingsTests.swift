@@ -33,7 +33,7 @@ import Foundation
         ("[ami]\nport = \"5038\"\n", "f: line 2, ami.port: must be an integer"),
         ("[[gateway]]\nname = \"a\"\n", "f: line 1, gateway[1].address: is required"),
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\nprofile = \"snom\"\n",
-         "f: line 4, gateway[1].profile: unknown profile 'snom'; known: cisco-spa112, grandstream-gxw410x, grandstream-ht8xx, none, sipura"),
+         "f: line 4, gateway[1].profile: unknown profile 'snom'; known: cisco-spa112, grandstream-gxw410x, grandstream-ht8xx, grandstream-ht8xx-api, none, sipura"),
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\n[[gateway]]\nname = \"a\"\naddress = \"i\"\n", "f: line 5, gateway[2].name: gateway 'a' is listed twice"),
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\n[[gateway.port]]\nnumber = 1\nkind = \"FXQ\"\n", "f: line 6, gateway[1].port[1].kind: must be FXO or FXS, not 'FXQ'"),
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\ntransport = \"sctp\"\n", "f: line 4, gateway[1].transport: must be udp or tcp, not 'sctp'"),

@@ -1,7 +1,8 @@
 /// Parses dahdi-doctor.toml into `DoctorSettings`. Unknown keys are errors (a typo must not silently disable a
 /// check); every error names the line and the key path.
 public enum SettingsParser {
-    public static let profiles: Set<String> = ["grandstream-gxw410x", "grandstream-ht8xx", "cisco-spa112", "sipura", "none"]
+    /// The vendor profiles the status adapters know (their aliases are accepted too).
+    public static var profiles: Set<String> { Set(GatewayStatusAdapters.profileNames) }
 
     public static func parse(_ text: String, file: String) -> Result<DoctorSettings, SettingsError> {
         do {
@@ -42,7 +43,7 @@ public enum SettingsParser {
                 entry.transport = value
             }
             entry.profile = try g.string("profile") ?? "none"
-            guard profiles.contains(entry.profile) else {
+            guard GatewayStatusAdapters.adapter(forProfile: entry.profile) != nil else {
                 throw g.error("profile", "unknown profile '\(entry.profile)'; known: " + profiles.sorted().joined(separator: ", "))
             }
             entry.webPort = try g.int("web_port", range: 1...65535) ?? 80
