@@ -37,8 +37,24 @@ public struct GatewayObserver: Sendable {
             let gateway = gateways[index]
             guard GatewayStatusAdapters.adapter(forProfile: gateway.profile)?.profile != "none" else { return }
             let reader = GatewayStatusReader(host: gateway.address, port: gateway.webPort)
-            let result = reader.read(profile: gateway.profile,
-                                     credentials: gateway.credentialsFile.map { .file(path: $0) } ?? .none)
+            // The credentials file passes the same rules as the AMI's (0600, owner) before it is used.
+            var credentials: GatewayStatusReader.Credentials = .none
+            if let path = gateway.credentialsFile {
+                let text: String
+                do throws(AMICredentialError) {
+                    text = try AMICredentialLoader.readPrivateFile(path)
+                } catch {
+                    results.withLock { $0[index] = .failed(GatewayStatusFailure(kind: .authentication, message: error.description)) }
+                    return
+                }
+                switch GatewayCredentials.parse(file: text) {
+                case .success(let value): credentials = .value(value)
+                case .failure(let error):
+                    results.withLock { $0[index] = .failed(GatewayStatusFailure(kind: .authentication, message: "\(path): \(error)")) }
+                    return
+                }
+            }
+            let result = reader.read(profile: gateway.profile, credentials: credentials)
             results.withLock { $0[index] = result }
         }
         return results.withLock { $0 }

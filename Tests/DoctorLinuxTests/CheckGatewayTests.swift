@@ -74,5 +74,32 @@ import Testing
             #expect(!output.contains(password), "the gateway password leaked")
         }
     }
+
+    @Test func aReadableByOthersCredentialsFileIsRefusedNotUsed() throws {
+        let web = try FakeGateway(profile: "grandstream-ht8xx", status: "ht802-registered.htm", password: "Gw-Open-Pw3")
+        defer { web.stop() }
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "username = admin\npassword = Gw-Open-Pw3\n".write(toFile: dir + "/gw.conf", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir + "/gw.conf")
+        try """
+            [ami]
+            enabled = false
+
+            [[gateway]]
+            name = "ht802"
+            address = "127.0.0.1"
+            sip_port = 9
+            profile = "grandstream-ht8xx"
+            web_port = \(web.port)
+            credentials = "\(dir)/gw.conf"
+            """.write(toFile: dir + "/doctor.toml", atomically: true, encoding: .utf8)
+        let result = try Binary.run(["check", "--json", "--etc-root", dir, "--config", dir + "/doctor.toml"])
+        let report = try JSONOutput.decode(Report.self, from: result.stdout)
+        let status = report.findings.flatMap(\.flattened).first { $0.id == "gateway-status-unavailable" }
+        #expect(status?.message.contains("chmod 600") == true, "\(report.findings.flatMap(\.flattened).map(\.message))")
+        #expect(web.requests().isEmpty, "the gateway was contacted with credentials that failed the rules")
+        #expect(!result.stdout.contains("Gw-Open-Pw3"))
+    }
 }
 

@@ -18,6 +18,12 @@ public enum AMICredentialLoader {
     static let sizeLimit = 64 * 1024
 
     public static func load(file path: String) throws(AMICredentialError) -> AMICredentials {
+        try AMICredentials.parse(try readPrivateFile(path), file: path)
+    }
+
+    /// The content of a credentials file that passes the rules below (regular file, 0600 or stricter, owned by the
+    /// running user or root, at most 64 KiB). Used for the AMI and the gateways' credentials alike.
+    public static func readPrivateFile(_ path: String) throws(AMICredentialError) -> String {
         let fd: CInt
         switch system_openForReading(path) {
         case .success(let value): fd = value
@@ -43,7 +49,7 @@ public enum AMICredentialLoader {
         guard bytes.count <= sizeLimit else {
             throw AMICredentialError(source: path, message: "is larger than \(sizeLimit / 1024) KiB: not a credential file")
         }
-        return try AMICredentials.parse(String(decoding: bytes, as: UTF8.self), file: path)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The rules, apart so they are tested without owning files as other users.
