@@ -573,9 +573,19 @@ def report_status(out):
 
 
 def validate_schema(checks, out):
-    """Every scan JSON the lab produced must match Config/scan.schema.v1.json."""
+    """Every scan JSON the lab produced must match Config/scan.schema.v1.json, every check report
+    Config/report.schema.v1.json."""
     import jsonschema  # Debian python3-jsonschema (Tools/setup installs it)
     here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "Config", "report.schema.v1.json"), encoding="utf-8") as f:
+        report_schema = json.load(f)
+    for name in sorted(os.listdir(out)):
+        if name.startswith("check") and name.endswith(".json"):
+            try:
+                jsonschema.validate(json.loads(read(out, name)), report_schema)
+                checks.true(f"{name} matches the report schema", True)
+            except jsonschema.ValidationError as error:
+                checks.true(f"{name} matches the report schema", False, error.message)
     with open(os.path.join(here, "..", "..", "Config", "scan.schema.v1.json"), encoding="utf-8") as f:
         schema = json.load(f)
     for name in sorted(os.listdir(out)):
