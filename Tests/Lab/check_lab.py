@@ -517,6 +517,23 @@ def check_chan_dahdi_mismatch(checks, out):
     checks.true("the status is a problem (WARNING or CRITICAL)", report.get("status") in ("WARNING", "CRITICAL"))
 
 
+def check_ami_no_chan_dahdi(checks, out):
+    """The real kernel's configured channels against an Asterisk (the AMI replay server in the guest) whose chan_dahdi
+    is not loaded."""
+    report = load_report(checks, out, "ami-no-chan-dahdi", "CRITICAL")
+    check_roots(checks, report, {"chan-dahdi-not-loaded": ["chan_dahdi"], "pjsip-registration-failed": None,
+                                 "pjsip-endpoints-no-contact": None})
+    configured = [n for n, c in parse_lsdahdi(read(out, "lsdahdi.txt")).items() if c["signalling"]]
+    root = roots_with(report, "chan-dahdi-not-loaded")
+    checks.true("the finding counts the channels lsdahdi shows configured",
+                bool(root) and root[0]["message"].startswith(f"{len(configured)} DAHDI channel(s) are configured"),
+                f"{len(configured)} vs {root[0]['message'] if root else None}")
+    ami = [s for s in report.get("sources", []) if s["name"] == "ami"]
+    checks.true("AMI was read", bool(ami) and ami[0]["available"], str(ami))
+    checks.eq("chan_dahdi is the first root cause", report["findings"][0]["id"] if report.get("findings") else None,
+              "chan-dahdi-not-loaded")
+
+
 def check_demo(checks, out):
     """Tools/demo's box: several independent faults at once, each its own root, live outages first."""
     report = load_report(checks, out, "demo", "CRITICAL")
@@ -609,6 +626,7 @@ SCENARIOS = {
     "missing-channels": [check_missing_channels],
     "driver-not-loaded": [check_driver_not_loaded],
     "demo": [check_demo],
+    "ami-no-chan-dahdi": [check_ami_no_chan_dahdi],
 }
 
 

@@ -86,6 +86,9 @@ done </tmp/modules.list
 [ -s "$MODLOG" ] || echo "# no DAHDI module listed" >"$MODLOG"
 cp /proc/modules "$OUT/modules.loaded"
 
+# Loopback up, as on any real box: steps may run local servers (a fake Asterisk's AMI) and connect to 127.0.0.1.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null || say "could not bring lo up"
+
 say "running scenario steps"
 chroot "$H" /bin/sh /mnt/lab-run.sh
 say "steps finished (rc $(cat "$OUT/steps.rc" 2>/dev/null || echo missing))"

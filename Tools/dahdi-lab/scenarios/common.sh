@@ -70,12 +70,13 @@ reference_tools() {
 
 # run_check: `dahdi-doctor check` against the scenario's etc/ tree, as JSON (saving the observation), text and
 # nagios; then the saved observation replayed (check-replay.json must report the same findings).
+# run_check [EXTRA CHECK OPTIONS...]: check in its three formats (extra options go to each), then the replay.
 run_check() {
 	[ -n "$DOCTOR" ] || return 0
 	rec check check.json "$DOCTOR" check --json --etc-root "$SCENARIO/etc" \
-		--save-observation "$OUT/observation.json"
-	rec check-text check.txt "$DOCTOR" check --no-color --etc-root "$SCENARIO/etc"
-	rec check-nagios check-nagios.txt "$DOCTOR" check --format nagios --etc-root "$SCENARIO/etc"
+		--save-observation "$OUT/observation.json" "$@"
+	rec check-text check.txt "$DOCTOR" check --no-color --etc-root "$SCENARIO/etc" "$@"
+	rec check-nagios check-nagios.txt "$DOCTOR" check --format nagios --etc-root "$SCENARIO/etc" "$@"
 	rec check-replay check-replay.json "$DOCTOR" check --json --observation "$OUT/observation.json"
 	return 0
 }
