@@ -56,6 +56,11 @@ private func errnoName(_ code: CInt) -> String {
     case ENETUNREACH: return "ENETUNREACH"
     case EADDRNOTAVAIL: return "EADDRNOTAVAIL"
     case EAFNOSUPPORT: return "EAFNOSUPPORT"
+    case EROFS: return "EROFS"
+    case ENOSPC: return "ENOSPC"
+    case EDQUOT: return "EDQUOT"
+    case EEXIST: return "EEXIST"
+    case EXDEV: return "EXDEV"
     default: return "errno \(code)"
     }
 }

@@ -55,14 +55,8 @@ struct Check: ParsableCommand {
         if let path = observation {
             observed = try loadObservation(path)
         } else {
-            let settings = try configOptions.loadSettings()
-            var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
-            observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
-            observation.asterisk = amiOptions.read(settings.ami, gatewayEndpoints: observation.config.gatewayEndpoints)
-            if !noGateways && !settings.gateways.isEmpty {
-                observation.gateways = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace()).observe()
-            }
-            observed = observation
+            observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
+                                              generator: generator, interval: interval, probeGateways: !noGateways)
         }
         if let path = saveObservation {
             try writeFile(path, try JSONOutput.encode(observed) + "\n")
@@ -77,26 +71,5 @@ struct Check: ParsableCommand {
             print(NagiosOutput.render(report), terminator: "")
         }
         if report.status != .ok { throw ExitCode(report.status.exitCode) }
-    }
-
-    func loadObservation(_ path: String) throws -> Observation {
-        let text: String
-        do { text = try readFile(path) } catch {
-            printError("dahdi-doctor: cannot read observation \(path): \(error)")
-            throw ExitCode(3)
-        }
-        do {
-            let observation = try JSONOutput.decode(Observation.self, from: text)
-            guard observation.schemaVersion == Observation.currentSchemaVersion else {
-                printError("dahdi-doctor: \(path) has observation schema_version \(observation.schemaVersion); this dahdi-doctor reads \(Observation.currentSchemaVersion)")
-                throw ExitCode(3)
-            }
-            return observation
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            printError("dahdi-doctor: \(path) is not a dahdi-doctor observation: \(error)")
-            throw ExitCode(3)
-        }
     }
 }

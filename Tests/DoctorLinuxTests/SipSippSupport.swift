@@ -62,7 +62,7 @@ final class SippServer {
     /// posix_spawn rather than Foundation's Process: Process passes on the test thread's signal mask, which blocks
     /// SIGTERM and SIGALRM, so sipp would neither stop when asked nor honour -timeout. Here the child starts with
     /// no signal blocked and default handlers.
-    private static func spawn(_ arguments: [String], log: String) throws -> pid_t {
+    static func spawn(_ arguments: [String], log: String) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
