@@ -57,12 +57,12 @@ struct Agent: ParsableCommand {
             }
             group = gid
         }
-        let state = Mutex(AgentState())
+        let state = AgentStateStore()
         let policy = PeerAccessPolicy(allowedUIDs: Set(allowUIDs), allowedGIDs: Set(allowGIDs), ownUID: AgentHost.effectiveUID())
         let server: AgentSocketServer
         do {
             server = try AgentSocketServer(path: socket, group: group, policy: policy) { request in
-                AgentRoutes.respond(to: request, state: state.withLock { $0 }, generator: generator)
+                AgentRoutes.respond(to: request, state: state.snapshot(), generator: generator)
             }
         } catch {
             printError("dahdi-doctor: agent: \(error)")
@@ -85,7 +85,7 @@ struct Agent: ParsableCommand {
         }
     }
 
-    private func runOnce(state: borrowing Mutex<AgentState>, generator: String) throws {
+    private func runOnce(state: AgentStateStore, generator: String) throws {
         let clock = ContinuousClock()
         let start = clock.now
         let observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
@@ -94,12 +94,22 @@ struct Agent: ParsableCommand {
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let metrics = PrometheusText.render(observation: observed, report: report, runDurationSeconds: seconds)
-        state.withLock { $0.record(report, metrics: metrics, runDuration: seconds) }
+        state.record(report, metrics: metrics, runDuration: seconds)
         if let textfileDirectory {
             do { try PrometheusTextfile.write(metrics, directory: textfileDirectory) } catch {
                 printError("dahdi-doctor: agent: cannot write metrics: \(error)")
             }
         }
+    }
+}
+
+/// The one place the agent's state lives: the run loop writes it, connection threads copy it. A class so that a
+/// connection thread still finishing after the run loop returned holds the state alive with it.
+private final class AgentStateStore: Sendable {
+    private let state = Mutex(AgentState())
+    func snapshot() -> AgentState { state.withLock { $0 } }
+    func record(_ report: Report, metrics: String, runDuration: Double) {
+        state.withLock { $0.record(report, metrics: metrics, runDuration: runDuration) }
     }
 }
 

@@ -122,6 +122,53 @@ import Glibc
         #expect(codes.filter { $0 == "503" }.count == 50, "\(codes)")
     }
 
+    /// A fault appearing and going away while the agent runs shows in /v1/events as raised then cleared.
+    @Test func transitionsFollowTheBox() throws {
+        let agent = try AgentProcess(roots: .lab)
+        defer { agent.stop() }
+        try FileManager.default.createDirectory(atPath: agent.directory + "/dahdi", withIntermediateDirectories: true)
+        try "wctdm24xxp\n".write(toFile: agent.directory + "/dahdi/modules", atomically: true, encoding: .utf8)
+        let raised = try Self.waitForEvent(agent.socket) { $0.kind == .raised && $0.id == "module-not-loaded" }
+        try FileManager.default.removeItem(atPath: agent.directory + "/dahdi/modules")
+        let cleared = try Self.waitForEvent(agent.socket) { $0.kind == .cleared && $0.id == "module-not-loaded" }
+        #expect(raised.key == cleared.key && raised.at < cleared.at)
+    }
+
+    static func waitForEvent(_ socket: String, _ match: (Transition) -> Bool) throws -> Transition {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let history = try JSONOutput.decode(EventHistory.self, from: try Curl.get(socket, "/v1/events").body)
+            if let event = history.events.first(where: match) { return event }
+            usleep(100_000)
+        }
+        throw AgentTestError.timeout
+    }
+
+    /// Many rounds of clients, well-formed and not: the agent's resident memory stays flat (every buffer is capped
+    /// and freed with its connection).
+    @Test func memoryStaysBoundedUnderLoad() throws {
+        let agent = try AgentProcess(roots: .lab)
+        defer { agent.stop() }
+        func residentKiB() throws -> Int {
+            let status = try String(contentsOfFile: "/proc/\(agent.process.processIdentifier)/status", encoding: .utf8)
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }!
+            return Int(line.split(separator: " ").dropFirst().first!)!
+        }
+        let big = Array(("GET /metrics HTTP/1.1\r\nX: " + String(repeating: "a", count: 7000) + "\r\n\r\n").utf8)
+        func round() throws {
+            for _ in 0..<100 {
+                _ = try RawClient.exchange(agent.socket, big)
+                _ = try RawClient.exchange(agent.socket, Array("garbage\u{1}".utf8))
+            }
+        }
+        try round()   // warm up: allocator arenas, thread stacks
+        let before = try residentKiB()
+        for _ in 0..<5 { try round() }
+        let after = try residentKiB()
+        print("agent: resident memory \(before) KiB -> \(after) KiB after 1000 more requests")
+        #expect(after - before < 4096)
+    }
+
     @Test func aSlowClientDoesNotDelayOthersAndGets408() throws {
         let agent = try AgentProcess(roots: .lab)
         defer { agent.stop() }
