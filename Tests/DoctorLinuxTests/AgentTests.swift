@@ -70,6 +70,19 @@ import Glibc
         #expect(perRequest < 0.05)
     }
 
+    @Test func socketGroupIsApplied() throws {
+        guard getuid() == 0 else { return }   // chown to another group needs root
+        let agent = try AgentProcess(roots: .lab, extra: ["--socket-group", "65534"])
+        defer { agent.stop() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: agent.socket)
+        #expect(attributes[.groupOwnerAccountID] as? Int == 65534)
+        #expect(attributes[.posixPermissions] as? Int == 0o660)
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let unknown = try Binary.run(AgentProcess.arguments(roots: .lab, socket: dir + "/s.sock") + ["--socket-group", "no-such-group-x"])
+        #expect(unknown.status == 69 && unknown.stderr == "dahdi-doctor: agent: no such group: no-such-group-x\n")
+    }
+
     @Test func statusWithoutAgentIsUnknownInOneLine() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
