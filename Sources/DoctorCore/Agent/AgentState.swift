@@ -1,0 +1,86 @@
+/// A finding that appeared or went away between two consecutive runs of the agent.
+public struct Transition: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable { case raised, cleared }
+
+    public var kind: Kind
+    /// The finding's correlation key (stable across runs), e.g. `span-red-alarm:span 2 (TE2/0/2)`.
+    public var key: String
+    public var id: String
+    public var severity: Severity
+    public var subject: String
+    public var message: String
+    /// Unix seconds: the observation time of the run that saw the change.
+    public var at: Double
+
+    public init(kind: Kind, finding: Finding, at: Double) {
+        self.kind = kind; self.key = finding.key; self.id = finding.id; self.severity = finding.severity
+        self.subject = finding.subject; self.message = finding.message; self.at = at
+    }
+}
+
+/// What the agent knows: the latest report, the metrics rendered from the same run, and a bounded history of
+/// transitions. A plain value: the agent keeps it behind one lock, and every reader gets a copy.
+public struct AgentState: Sendable {
+    public static let defaultHistoryCap = 1000
+
+    public private(set) var report: Report?
+    /// The Prometheus text of the latest run (rendered with the observation, which the state does not keep).
+    public private(set) var metrics: String?
+    public private(set) var lastRunDuration: Double = 0
+    /// Oldest first; never more than `historyCap` entries.
+    public private(set) var transitions: [Transition] = []
+    /// How many transitions were dropped to respect the cap, so a reader knows the history is incomplete.
+    public private(set) var droppedTransitions = 0
+    public let historyCap: Int
+
+    public init(historyCap: Int = AgentState.defaultHistoryCap) {
+        self.historyCap = max(1, historyCap)
+    }
+
+    /// Records one run: diffs it against the previous report and appends the transitions.
+    public mutating func record(_ report: Report, metrics: String?, runDuration: Double) {
+        let changes = Self.transitions(from: self.report, to: report)
+        self.report = report
+        self.metrics = metrics
+        self.lastRunDuration = runDuration
+        transitions.append(contentsOf: changes)
+        let excess = transitions.count - historyCap
+        if excess > 0 {
+            transitions.removeFirst(excess)
+            droppedTransitions += excess
+        }
+    }
+
+    /// The findings raised and cleared from `old` to `new`, keyed by finding key, folded consequences included (a
+    /// channel alarm folded under a span alarm is still a change on that channel). The first run raises everything
+    /// it found. A finding whose key stays but whose message changes is not a transition: the key is its identity.
+    /// Order: cleared first, then raised, each sorted by key, so the history is deterministic.
+    public static func transitions(from old: Report?, to new: Report) -> [Transition] {
+        func byKey(_ report: Report?) -> [String: Finding] {
+            var map: [String: Finding] = [:]
+            for finding in report?.findings.flatMap(\.flattened) ?? [] where map[finding.key] == nil {
+                map[finding.key] = finding
+            }
+            return map
+        }
+        let before = byKey(old), after = byKey(new)
+        let cleared = before.keys.filter { after[$0] == nil }.sorted()
+            .map { Transition(kind: .cleared, finding: before[$0]!, at: new.observedAt) }
+        let raised = after.keys.filter { before[$0] == nil }.sorted()
+            .map { Transition(kind: .raised, finding: after[$0]!, at: new.observedAt) }
+        return cleared + raised
+    }
+}
+
+/// `GET /v1/events`: the transition history, oldest first.
+public struct EventHistory: Sendable, Hashable, Codable {
+    public static let currentSchemaVersion = 1
+    public var schemaVersion = EventHistory.currentSchemaVersion
+    public var historyCap: Int
+    public var dropped: Int
+    public var events: [Transition]
+
+    public init(_ state: AgentState) {
+        historyCap = state.historyCap; dropped = state.droppedTransitions; events = state.transitions
+    }
+}
