@@ -79,10 +79,17 @@ struct Agent: ParsableCommand {
             printError("dahdi-doctor: agent: \(error)")
             throw ExitCode(AgentExit.cannotServe)
         }
-        while signals.wait(seconds: interval) == nil {
+        // systemd (Type=notify): ready once the first report is served; a watchdog ping after every cycle, so a
+        // cycle stuck beyond WatchdogSec gets the agent restarted. The wait is shortened to keep the pings due.
+        let systemd = SystemdNotifier.fromEnvironment()
+        systemd.notify(["READY=1", "STATUS=serving \(socket)"])
+        let wait = systemd.watchdogPingInterval.map { min(interval, $0) } ?? interval
+        while signals.wait(seconds: wait) == nil {
             // A later failure (the settings file broken while running) keeps serving the last report.
             try? runOnce(state: state, generator: generator)
+            systemd.notify(["WATCHDOG=1", "STATUS=" + (state.snapshot().report?.summary ?? "running")])
         }
+        systemd.notify(["STOPPING=1"])
     }
 
     private func runOnce(state: AgentStateStore, generator: String) throws {

@@ -27,6 +27,24 @@ import Testing
         #expect(score != nil && score! <= 2.0, "exposure: \(line)")
     }
 
+    @Test func agentServiceVerifiesAndIsSandboxed() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.analyze), "install systemd (Tools/setup): no systemd-analyze")
+        let file = #filePath
+        let root = String(file[..<file.firstRange(of: "/Tests/")!.lowerBound])
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let service = try String(contentsOfFile: root + "/Config/systemd/dahdi-doctor-agent.service", encoding: .utf8)
+            .replacingOccurrences(of: "/usr/local/bin/dahdi-doctor", with: Binary.path)
+        #expect(service.contains("Type=notify") && service.contains("WatchdogSec="), "the agent sends READY=1 and WATCHDOG=1")
+        try service.write(toFile: dir + "/dahdi-doctor-agent.service", atomically: true, encoding: .utf8)
+        let verify = try run([Self.analyze, "verify", dir + "/dahdi-doctor-agent.service"])
+        #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
+        let security = try run([Self.analyze, "security", "--offline=true", dir + "/dahdi-doctor-agent.service"])
+        let line = security.output.split(separator: "\n").first { $0.contains("Overall exposure level") } ?? ""
+        let score = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
+        #expect(score != nil && score! <= 2.0, "exposure: \(line)")
+    }
+
     func run(_ command: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
