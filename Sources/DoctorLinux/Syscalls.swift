@@ -61,6 +61,13 @@ private func errnoName(_ code: CInt) -> String {
     case EDQUOT: return "EDQUOT"
     case EEXIST: return "EEXIST"
     case EXDEV: return "EXDEV"
+    case EHOSTDOWN: return "EHOSTDOWN"
+    case ENETDOWN: return "ENETDOWN"
+    case EADDRINUSE: return "EADDRINUSE"
+    case EMFILE: return "EMFILE"
+    case ENFILE: return "ENFILE"
+    case ENOBUFS: return "ENOBUFS"
+    case EMSGSIZE: return "EMSGSIZE"
     default: return "errno \(code)"
     }
 }
@@ -354,3 +361,25 @@ func system_effectiveUserID() -> UInt32 { geteuid() }
 
 /// The current errno, for libraries (OpenSSL's SSL_ERROR_SYSCALL) that report failures through it.
 func system_lastError() -> SystemError { SystemError(errno: errno) }
+
+private final class ThreadBody {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+}
+
+/// Starts `body` on a new thread (detached, or joinable so its owner can wait for it).
+func system_startThread(detached: Bool, _ body: @escaping @Sendable () -> Void) -> Result<pthread_t, SystemError> {
+    let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+    var thread = pthread_t()
+    let status = pthread_create(&thread, nil, { raw in
+        guard let raw else { return nil }
+        Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue().run()
+        return nil
+    }, context)
+    guard status == 0 else {
+        Unmanaged<ThreadBody>.fromOpaque(context).release()
+        return .failure(SystemError(errno: status))
+    }
+    if detached { pthread_detach(thread) }
+    return .success(thread)
+}

@@ -61,7 +61,7 @@ public final class AgentSocketServer: Sendable {
 
     /// Starts accepting on a thread of its own.
     public func start() throws(AgentSocketError) {
-        switch system_agentThread(detached: false, { [self] in acceptLoop() }) {
+        switch system_startThread(detached: false, { [self] in acceptLoop() }) {
         case .success(let thread): acceptThread.withLock { $0 = thread }
         case .failure(let error): throw .failed(path: path, operation: "pthread_create", error: error)
         }
@@ -86,7 +86,7 @@ public final class AgentSocketServer: Sendable {
                 reject(client, .error(503, "too many connections"))
                 continue
             }
-            let started = system_agentThread(detached: true) { [self] in
+            let started = system_startThread(detached: true) { [self] in
                 serve(client)
                 active.wrappingSubtract(1, ordering: .sequentiallyConsistent)
             }

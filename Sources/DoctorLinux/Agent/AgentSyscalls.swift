@@ -29,16 +29,6 @@ enum SocketPathState: Equatable {
 
 private func agentErrno(_ code: CInt = errno) -> SystemError { SystemError(errno: code) }
 
-@inline(__always)
-private func retryingEINTR(_ call: () -> CInt) -> Result<CInt, SystemError> {
-    while true {
-        let value = call()
-        if value != -1 { return .success(value) }
-        if errno == EINTR { continue }
-        return .failure(agentErrno())
-    }
-}
-
 /// `sockaddr_un` for `path`, or nil when the path does not fit sun_path (108 bytes with its NUL).
 private func unixAddress(_ path: String) -> sockaddr_un? {
     var address = sockaddr_un()
@@ -71,7 +61,7 @@ func system_agentProbeSocket(_ path: String) -> SocketPathState {
     let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { return .unusable(agentErrno()) }
     defer { close(fd) }
-    switch retryingEINTR({ withSocketAddress(address) { connect(fd, $0, $1) } }) {
+    switch valueOrErrno({ withSocketAddress(address) { connect(fd, $0, $1) } }) {
     case .success: return .live
     case .failure(let error) where error.code == ECONNREFUSED: return .stale
     case .failure(let error) where error.code == ENOENT: return .absent
@@ -191,7 +181,7 @@ func system_agentConnect(_ path: String) -> Result<CInt, SystemError> {
     guard let address = unixAddress(path) else { return .failure(SystemError(errno: ENAMETOOLONG)) }
     let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { return .failure(agentErrno()) }
-    switch retryingEINTR({ withSocketAddress(address) { connect(fd, $0, $1) } }) {
+    switch valueOrErrno({ withSocketAddress(address) { connect(fd, $0, $1) } }) {
     case .success: return .success(fd)
     case .failure(let error): close(fd); return .failure(error)
     }
@@ -212,27 +202,6 @@ func system_agentGroupID(named name: String) -> UInt32? {
 
 func system_agentEffectiveUID() -> UInt32 { geteuid() }
 
-private final class AgentThreadBody {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
-}
-
-/// Starts `body` on a new thread. Joinable threads are returned so their owner can wait for them.
-func system_agentThread(detached: Bool, _ body: @escaping @Sendable () -> Void) -> Result<pthread_t, SystemError> {
-    let context = Unmanaged.passRetained(AgentThreadBody(body)).toOpaque()
-    var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { raw in
-        guard let raw else { return nil }
-        Unmanaged<AgentThreadBody>.fromOpaque(raw).takeRetainedValue().run()
-        return nil
-    }, context)
-    guard status == 0 else {
-        Unmanaged<AgentThreadBody>.fromOpaque(context).release()
-        return .failure(SystemError(errno: status))
-    }
-    if detached { pthread_detach(thread) }
-    return .success(thread)
-}
 
 func system_agentJoin(_ thread: pthread_t) { _ = pthread_join(thread, nil) }
 

@@ -67,7 +67,7 @@ private func numericText(_ address: UnsafeMutablePointer<sockaddr>, _ length: so
 
 /// A non-blocking, close-on-exec TCP socket.
 func system_tcpSocket(family: CInt) -> Result<CInt, SystemError> {
-    networkResult { socket(family, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0) }
+    valueOrErrno { socket(family, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0) }
 }
 
 /// Starts connect(2): true when connected at once, false when in progress (EINPROGRESS: wait for POLLOUT).
@@ -79,15 +79,15 @@ func system_connectStart(_ fd: CInt, _ address: HTTPSocketAddress) -> Result<Boo
     if status == 0 { return .success(true) }
     let code = errno
     if code == EINPROGRESS || code == EINTR { return .success(false) }
-    return .failure(SystemError(networkErrno: code))
+    return .failure(SystemError(errno: code))
 }
 
 /// The pending error of a socket whose non-blocking connect finished (SO_ERROR), nil when it connected.
 func system_httpSocketError(_ fd: CInt) -> SystemError? {
     var code: CInt = 0
     var length = socklen_t(MemoryLayout<CInt>.size)
-    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) == 0 else { return SystemError(networkErrno: errno) }
-    return code == 0 ? nil : SystemError(networkErrno: code)
+    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) == 0 else { return SystemError(errno: errno) }
+    return code == 0 ? nil : SystemError(errno: code)
 }
 
 /// Waits until `fd` is readable (or writable) or `milliseconds` pass: true when ready, false on timeout.
@@ -98,7 +98,7 @@ func system_pollReady(_ fd: CInt, forWriting: Bool, milliseconds: Int32) -> Resu
         if status > 0 { return .success(true) }   // POLLERR/POLLHUP too: the next call reports why
         if status == 0 { return .success(false) }
         if errno == EINTR { continue }   // retried with the same budget; the caller's deadline still bounds it
-        return .failure(SystemError(networkErrno: errno))
+        return .failure(SystemError(errno: errno))
     }
 }
 
@@ -110,7 +110,7 @@ func system_httpSend(_ fd: CInt, _ bytes: ArraySlice<UInt8>) -> Result<Int, Syst
         let code = errno
         if code == EINTR { continue }
         if code == EAGAIN || code == EWOULDBLOCK { return .success(0) }
-        return .failure(SystemError(networkErrno: code))
+        return .failure(SystemError(errno: code))
     }
 }
 
@@ -122,7 +122,7 @@ func system_httpReceive(_ fd: CInt, into buffer: inout [UInt8]) -> Result<Int?, 
         let code = errno
         if code == EINTR { continue }
         if code == EAGAIN || code == EWOULDBLOCK { return .success(nil) }
-        return .failure(SystemError(networkErrno: code))
+        return .failure(SystemError(errno: code))
     }
 }
 
@@ -137,27 +137,3 @@ func system_randomHex(byteCount: Int) -> String {
     }.joined()
 }
 
-private func networkResult(_ call: () -> CInt) -> Result<CInt, SystemError> {
-    while true {
-        let value = call()
-        if value != -1 { return .success(value) }
-        if errno == EINTR { continue }
-        return .failure(SystemError(networkErrno: errno))
-    }
-}
-
-extension SystemError {
-    /// Names the network errors the shared errno table does not list, so messages say ECONNREFUSED, not errno 111.
-    init(networkErrno code: CInt) {
-        let names: [CInt: String] = [
-            ECONNREFUSED: "ECONNREFUSED", ECONNRESET: "ECONNRESET", ECONNABORTED: "ECONNABORTED",
-            ETIMEDOUT: "ETIMEDOUT", EHOSTUNREACH: "EHOSTUNREACH", ENETUNREACH: "ENETUNREACH", ENETDOWN: "ENETDOWN",
-            EHOSTDOWN: "EHOSTDOWN", EPIPE: "EPIPE", EADDRNOTAVAIL: "EADDRNOTAVAIL", EAFNOSUPPORT: "EAFNOSUPPORT",
-        ]
-        if let name = names[code] {
-            self.init(code: code, name: name, message: String(cString: strerror(code)))
-        } else {
-            self.init(errno: code)
-        }
-    }
-}

@@ -14,8 +14,10 @@ enum SipAddressLookup: Sendable {
         case .failure(.failed(let message)): return .failed(.resolution(host: target.host, message: message))
         case .failure(.notNumeric): break
         }
+        // getaddrinfo blocks for as long as a dead DNS server makes it: on its own thread it cannot hold up the
+        // probes of other targets.
         let pending = SipPendingLookup()
-        let started = system_sipDetachedThread { [pending] in
+        let started = system_startThread(detached: true) { [pending] in
             let result = system_sipLookup(host: target.host, port: target.port, transport: transport, numericOnly: false)
             pending.finish(result.mapError { error -> SipProbeFailure in
                 switch error {

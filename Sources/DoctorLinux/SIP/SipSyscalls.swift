@@ -68,7 +68,7 @@ func system_sipLookup(host: String, port: Int, transport: SipProbeResult.Transpo
     let status = getaddrinfo(host, String(port), &hints, &list)
     guard status == 0 else {
         if numericOnly && status == EAI_NONAME { return .failure(.notNumeric) }
-        let message = status == EAI_SYSTEM ? SystemError(sipErrno: errno).description : String(cString: gai_strerror(status))
+        let message = status == EAI_SYSTEM ? SystemError(errno: errno).description : String(cString: gai_strerror(status))
         return .failure(.failed(message))
     }
     defer { freeaddrinfo(list) }
@@ -100,7 +100,7 @@ private func numericHostPort(_ bytes: [UInt8]) -> SipHostPort? {
 
 /// A non-blocking, close-on-exec socket of the address's family.
 func system_sipSocket(for address: SipSocketAddress, transport: SipProbeResult.Transport) -> Result<CInt, SystemError> {
-    sipValueOrErrno { socket(address.family, socketType(transport) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0) }
+    valueOrErrno { socket(address.family, socketType(transport) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0) }
 }
 
 /// connect(2). On UDP it fixes the peer, so the kernel delivers ICMP port unreachable to us as ECONNREFUSED and
@@ -114,7 +114,7 @@ func system_sipConnect(_ fd: CInt, to address: SipSocketAddress) -> Result<SipCo
         let code = errno
         if code == EINTR { continue }
         if code == EINPROGRESS { return .success(.inProgress) }
-        return .failure(SystemError(sipErrno: code))
+        return .failure(SystemError(errno: code))
     }
 }
 
@@ -122,8 +122,8 @@ func system_sipConnect(_ fd: CInt, to address: SipSocketAddress) -> Result<SipCo
 func system_sipPendingError(_ fd: CInt) -> SystemError? {
     var value: CInt = 0
     var length = socklen_t(MemoryLayout<CInt>.size)
-    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) == 0 else { return SystemError(sipErrno: errno) }
-    return value == 0 ? nil : SystemError(sipErrno: value)
+    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) == 0 else { return SystemError(errno: errno) }
+    return value == 0 ? nil : SystemError(errno: value)
 }
 
 /// Our end of a connected socket, numeric: what goes into Via and Contact.
@@ -133,9 +133,9 @@ func system_sipLocalAddress(_ fd: CInt) -> Result<SipHostPort, SystemError> {
     let status = withUnsafeMutablePointer(to: &storage) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    guard status == 0 else { return .failure(SystemError(sipErrno: errno)) }
+    guard status == 0 else { return .failure(SystemError(errno: errno)) }
     let bytes = withUnsafeBytes(of: storage) { Array($0.prefix(Int(length))) }
-    guard let local = numericHostPort(bytes) else { return .failure(SystemError(sipErrno: EAFNOSUPPORT)) }
+    guard let local = numericHostPort(bytes) else { return .failure(SystemError(errno: EAFNOSUPPORT)) }
     return .success(local)
 }
 
@@ -147,7 +147,7 @@ func system_sipSend(_ fd: CInt, _ bytes: ArraySlice<UInt8>) -> SipIO {
         let code = errno
         if code == EINTR { continue }
         if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
-        return .failed(SystemError(sipErrno: code))
+        return .failed(SystemError(errno: code))
     }
 }
 
@@ -159,7 +159,7 @@ func system_sipReceive(_ fd: CInt, into buffer: inout [UInt8]) -> SipIO {
         let code = errno
         if code == EINTR { continue }
         if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
-        return .failed(SystemError(sipErrno: code))
+        return .failed(SystemError(errno: code))
     }
 }
 
@@ -173,7 +173,7 @@ func system_sipPoll(_ requests: [SipPollRequest], timeoutMilliseconds: Int) -> R
     if status < 0 {
         let code = errno
         if code == EINTR { return .success(requests.map { _ in SipPollEvents(readable: false, writable: false, failed: false) }) }
-        return .failure(SystemError(sipErrno: code))
+        return .failure(SystemError(errno: code))
     }
     return .success(fds.map { entry in
         let events = CInt(entry.revents)
@@ -182,56 +182,7 @@ func system_sipPoll(_ requests: [SipPollRequest], timeoutMilliseconds: Int) -> R
     })
 }
 
-private final class SipThreadBody {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
-}
-
-/// Runs `body` on a new detached thread. Used for getaddrinfo, which blocks for as long as a dead DNS server makes
-/// it: on its own thread it cannot hold up the probes of other targets.
-func system_sipDetachedThread(_ body: @escaping @Sendable () -> Void) -> Result<Void, SystemError> {
-    let context = Unmanaged.passRetained(SipThreadBody(body)).toOpaque()
-    var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { raw in
-        guard let raw else { return nil }
-        Unmanaged<SipThreadBody>.fromOpaque(raw).takeRetainedValue().run()
-        return nil
-    }, context)
-    guard status == 0 else {
-        Unmanaged<SipThreadBody>.fromOpaque(context).release()
-        return .failure(SystemError(sipErrno: status))
-    }
-    pthread_detach(thread)
-    return .success(())
-}
-
-@inline(__always)
-private func sipValueOrErrno(_ call: () -> CInt) -> Result<CInt, SystemError> {
-    while true {
-        let value = call()
-        if value != -1 { return .success(value) }
-        let code = errno
-        if code == EINTR { continue }
-        return .failure(SystemError(sipErrno: code))
-    }
-}
-
 extension SystemError {
-    /// Like `SystemError(errno:)`, with the network errno names that one does not know.
-    init(sipErrno code: CInt) {
-        let names: [CInt: String] = [
-            ECONNREFUSED: "ECONNREFUSED", EHOSTUNREACH: "EHOSTUNREACH", ENETUNREACH: "ENETUNREACH",
-            ETIMEDOUT: "ETIMEDOUT", ECONNRESET: "ECONNRESET", EADDRNOTAVAIL: "EADDRNOTAVAIL",
-            EAFNOSUPPORT: "EAFNOSUPPORT", EPIPE: "EPIPE", EMFILE: "EMFILE", ENFILE: "ENFILE", ENOBUFS: "ENOBUFS",
-            EMSGSIZE: "EMSGSIZE", EHOSTDOWN: "EHOSTDOWN", ENETDOWN: "ENETDOWN", EADDRINUSE: "EADDRINUSE",
-        ]
-        if let name = names[code] {
-            self.init(code: code, name: name, message: String(cString: strerror(code)))
-        } else {
-            self.init(errno: code)
-        }
-    }
-
     /// ECONNREFUSED: a TCP RST, or on a connected UDP socket an ICMP port unreachable.
     var sipIsConnectionRefused: Bool { code == ECONNREFUSED }
 }
