@@ -60,7 +60,7 @@ public struct AsteriskDahdiChecks: CheckFamily {
         var findings: [Finding] = []
 
         let absent = configuredInKernel.map(\.number).filter { inAsterisk[$0] == nil && (listed.isEmpty || listed.contains($0)) }
-        for run in ChannelConfigChecks.runs(absent) {
+        for run in NumberRuns.runs(absent) {
             let label = run.count == 1 ? context.channelSubject(run.lowerBound) : "channels \(run.lowerBound)-\(run.upperBound)"
             findings.append(Finding(Self.channelNotInAsterisk, subject: label,
                                     message: "\(label) configured in DAHDI but absent from Asterisk's chan_dahdi",
@@ -69,7 +69,7 @@ public struct AsteriskDahdiChecks: CheckFamily {
                                     causeKey: "chan-dahdi-mismatch:\(run.lowerBound)"))
         }
         let gone = channels.map(\.channel).filter { context.channels[$0] == nil }
-        for run in ChannelConfigChecks.runs(gone) {
+        for run in NumberRuns.runs(gone) {
             let label = run.count == 1 ? "channel \(run.lowerBound)" : "channels \(run.lowerBound)-\(run.upperBound)"
             findings.append(Finding(Self.channelGoneFromKernel, subject: label,
                                     message: "Asterisk still has DAHDI \(label), which the kernel no longer has",
@@ -99,7 +99,7 @@ public struct AsteriskDahdiChecks: CheckFamily {
                                         causeKey: CheckContext.spanAlarmKey(theirs.span)))
             }
         }
-        for run in ChannelConfigChecks.runs(disagreements.map(\.0)) {
+        for run in NumberRuns.runs(disagreements.map(\.0)) {
             let first = disagreements.first { $0.0 == run.lowerBound }!
             let label = run.count == 1 ? context.channelSubject(run.lowerBound) : "channels \(run.lowerBound)-\(run.upperBound)"
             findings.append(Finding(Self.alarmDisagreement, subject: label,

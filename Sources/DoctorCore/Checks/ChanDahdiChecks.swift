@@ -53,10 +53,10 @@ public struct ChanDahdiChecks: CheckFamily {
             }
         }
         // dahdi_genconf writes one `channel =>` line per channel, so runs are grouped across lines.
-        let mismatchGroups = Self.runs(mismatches, number: { $0.entry.channel }) { a, b in
+        let mismatchGroups = NumberRuns.groups(mismatches, number: { $0.entry.channel }) { a, b in
             a.entry.signalling == b.entry.signalling && a.reference == b.reference && a.entry.file == b.entry.file
         }
-        let missingGroups = Self.runs(missing, number: { $0.channel }) { a, b in a.file == b.file && a.line == b.line }
+        let missingGroups = NumberRuns.groups(missing, number: { $0.channel }) { a, b in a.file == b.file && a.line == b.line }
         return mismatchGroups.map { mismatchFinding($0, context) } + missingGroups.map { missingFinding($0, context) }
     }
 
@@ -96,18 +96,5 @@ public struct ChanDahdiChecks: CheckFamily {
 
     static func label(_ numbers: [Int], _ context: CheckContext) -> String {
         numbers.count == 1 ? context.channelSubject(numbers[0]) : "channels \(numbers[0])-\(numbers[numbers.count - 1])"
-    }
-
-    /// Consecutive channel numbers that `same` agrees on, as groups.
-    static func runs<T>(_ items: [T], number: (T) -> Int, same: (T, T) -> Bool) -> [[T]] {
-        var groups: [[T]] = []
-        for item in items.sorted(by: { number($0) < number($1) }) {
-            if let last = groups.last?.last, number(last) + 1 == number(item), same(last, item) {
-                groups[groups.count - 1].append(item)
-            } else {
-                groups.append([item])
-            }
-        }
-        return groups
     }
 }

@@ -107,7 +107,7 @@ public struct ChannelConfigChecks: CheckFamily {
         }
         findings += driftFindings(drifted, context: context, file: file)
         // One finding per contiguous run of missing channels: "49-60" reads better than twelve findings.
-        for run in Self.runs(missing.map(\.channel)) {
+        for run in NumberRuns.runs(missing.map(\.channel)) {
             let first = missing.first { $0.channel == run.lowerBound }!
             let label = run.count == 1 ? "channel \(run.lowerBound)" : "channels \(run.lowerBound)-\(run.upperBound)"
             let lines = Set(missing.filter { run.contains($0.channel) }.map(\.line)).sorted()
@@ -127,7 +127,7 @@ public struct ChannelConfigChecks: CheckFamily {
     static func missingKey(for channel: Int, _ context: CheckContext) -> String? {
         guard context.kernelReadable, let config = context.systemConf else { return nil }
         let missing = config.channels.map(\.channel).filter { context.channels[$0] == nil }
-        return runs(missing).first { $0.contains(channel) }.map(missingKey)
+        return NumberRuns.runs(missing).first { $0.contains(channel) }.map(missingKey)
     }
 
     struct Drift {
@@ -139,14 +139,8 @@ public struct ChannelConfigChecks: CheckFamily {
     /// One finding per run of consecutive channels with the same declaration line, kernel signalling and span:
     /// "channels 1-8 run FXSKS but system.conf line 8 says fxoks" rather than eight findings.
     func driftFindings(_ drifted: [Drift], context: CheckContext, file: String) -> [Finding] {
-        var groups: [[Drift]] = []
-        for item in drifted.sorted(by: { $0.declared.channel < $1.declared.channel }) {
-            if let last = groups.last?.last, last.declared.line == item.declared.line, last.kernel == item.kernel,
-               last.span == item.span, last.declared.channel + 1 == item.declared.channel {
-                groups[groups.count - 1].append(item)
-            } else {
-                groups.append([item])
-            }
+        let groups = NumberRuns.groups(drifted, number: { $0.declared.channel }) { a, b in
+            a.declared.line == b.declared.line && a.kernel == b.kernel && a.span == b.span
         }
         return groups.map { group in
             let first = group[0], last = group[group.count - 1]
@@ -163,19 +157,10 @@ public struct ChannelConfigChecks: CheckFamily {
         }
     }
 
-    static func runs(_ numbers: [Int]) -> [ClosedRange<Int>] {
-        var result: [ClosedRange<Int>] = []
-        for n in numbers.sorted() {
-            if let last = result.last, last.upperBound + 1 == n { result[result.count - 1] = last.lowerBound...n }
-            else if result.last?.contains(n) != true { result.append(n...n) }
-        }
-        return result
-    }
-
     static func kernelRange(_ context: CheckContext) -> String {
         let numbers = context.channels.keys.sorted()
         guard !numbers.isEmpty else { return "none" }
-        return runs(numbers).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+        return NumberRuns.text(numbers)
     }
 }
 

@@ -30,8 +30,7 @@ public struct EchoCancellerChecks: CheckFamily {
             guard !lacking.isEmpty else { continue }
             let name = declaration.name.uppercased()
             let moduleMissing = name != "HWEC" && !registered.contains(name)
-            let label = ChannelConfigChecks.runs(lacking).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-                .joined(separator: ",")
+            let label = NumberRuns.text(lacking)
             findings.append(Finding(Self.notAttached, subject: "channels \(label)",
                                     message: "echo canceller \(declaration.name) is declared for channels \(label) but none is attached"
                                         + (moduleMissing ? " (\(declaration.name) is not registered: dahdi_echocan_\(declaration.name.lowercased()) not loaded?)" : ""),

@@ -24,8 +24,7 @@ public struct FxotuneChecks: CheckFamily {
         let path = part.path
         let size = part.value?.size
         guard size == nil || size == 0 else { return [] }
-        let label = ChannelConfigChecks.runs(fxoPorts.map(\.number)).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
-            .joined(separator: ",")
+        let label = NumberRuns.text(fxoPorts.map(\.number))
         return [Finding(Self.neverRun, subject: "FXO ports \(label)",
                         message: "\(fxoPorts.count) FXO port(s) (channels \(label)) but \(path) " + (size == 0 ? "is empty" : "does not exist"),
                         evidence: [Evidence("FXO ports", label, source: "DAHDI_GET_PARAMS sigcap"),

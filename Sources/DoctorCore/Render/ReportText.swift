@@ -63,12 +63,7 @@ public struct ReportText {
         let words = Set(findings.map { $0.subject.prefix { $0 != " " } })
         let numbers = findings.compactMap(\.subject.firstNumber)
         guard words.count == 1, let word = words.first, numbers.count == findings.count else { return "\(findings.count) subjects" }
-        var runs: [ClosedRange<Int>] = []
-        for n in numbers.sorted() {
-            if let last = runs.last, last.upperBound + 1 == n { runs[runs.count - 1] = last.lowerBound...n }
-            else if runs.last?.contains(n) != true { runs.append(n...n) }
-        }
-        return "\(word)s " + runs.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+        return "\(word)s " + NumberRuns.text(numbers)
     }
 
     func label(_ severity: Severity) -> String {
