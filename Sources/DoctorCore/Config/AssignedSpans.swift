@@ -26,18 +26,7 @@ public enum AssignedSpansParser {
             func issue(_ message: String) {
                 config.issues.append(ParseIssue(file: file, line: line.number, text: line.text, message: message))
             }
-            if line.bytes.contains(0) { issue("NUL byte: the dahdi shell scripts do not expect one here") }
-            guard let entry = DahdiShellTableLine.read(line) else { continue }
-            var key = entry.key
-            if line.number == 1, ConfigText.hasByteOrderMark(key) {
-                issue("UTF-8 byte order mark: it becomes part of the device key, which then matches no device")
-                key = key.dropFirst(ConfigText.byteOrderMark.count)
-            }
-            let device = DahdiDeviceKey(key)
-            if let character = device.unmatchableCharacter {
-                issue("'\(device.text)' contains '\(character)', which no hardware_id or location can contain "
-                    + "(dahdi_span_assignments turns such characters into '_')")
-            }
+            guard let (entry, device) = DahdiShellTableLine.entry(line, script: "dahdi_span_assignments", issue: issue) else { continue }
             let specs = entry.rest.whitespaceFields()
             if specs.isEmpty { issue("no <local_spanno>:<spanno>:<basechan> after '\(device.text)'") }
             for spec in specs {

@@ -47,6 +47,24 @@ struct DahdiShellTableLine {
     /// The rest of the line after the key, blanks trimmed (what `read id rest` leaves in `rest`).
     let rest: ArraySlice<UInt8>
 
+    /// A line of assigned-spans.conf or span-types.conf and its device key, reporting what the scripts would trip on
+    /// (a NUL, a byte order mark, a character no device id can hold); `script` names the script in the messages.
+    static func entry(_ line: ConfigLine, script: String, issue: (String) -> Void) -> (DahdiShellTableLine, DahdiDeviceKey)? {
+        if line.bytes.contains(0) { issue("NUL byte: the dahdi shell scripts do not expect one here") }
+        guard let entry = read(line) else { return nil }
+        var key = entry.key
+        if line.number == 1, ConfigText.hasByteOrderMark(key) {
+            issue("UTF-8 byte order mark: it becomes part of the device key, which then matches no device")
+            key = key.dropFirst(ConfigText.byteOrderMark.count)
+        }
+        let device = DahdiDeviceKey(key)
+        if let character = device.unmatchableCharacter {
+            issue("'\(device.text)' contains '\(character)', which no hardware_id or location can contain "
+                + "(\(script) turns such characters into '_')")
+        }
+        return (entry, device)
+    }
+
     static func read(_ line: ConfigLine) -> DahdiShellTableLine? {
         var bytes = line.bytes
         if let nul = bytes.firstIndex(of: 0) { bytes = bytes[..<nul] }

@@ -14,6 +14,14 @@ enum GatewayLoginPages {
         ("type='password'", "the gateway answered with a login form (wrong password, or the session expired)"),
     ]
 
+    /// The outcome of a form login whose refusal returns a login page with HTTP 200 (Grandstream's web UIs).
+    static func formLoginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome {
+        if let meaning = recognise(page.body) {
+            return .failed(GatewayStatusFailure(kind: .authentication, message: meaning, path: page.path))
+        }
+        return .loggedIn(sessionToken: nil)
+    }
+
     /// What the login page says, or nil when the page is not one.
     static func recognise(_ body: String) -> String? {
         let bytes = Array(body.utf8)

@@ -18,12 +18,7 @@ public struct GrandstreamGXW410xAdapter: GatewayStatusAdapter {
     }
 
     /// A refused login returns the login form again, still naming dologin.htm, with HTTP 200 (S3).
-    public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome {
-        if let meaning = GatewayLoginPages.recognise(page.body) {
-            return .failed(GatewayStatusFailure(kind: .authentication, message: meaning, path: page.path))
-        }
-        return .loggedIn(sessionToken: nil)
-    }
+    public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome { GatewayLoginPages.formLoginOutcome(page) }
 
     public func statusRequest(credentials: GatewayCredentials?, sessionToken: String?, after pages: [GatewayPage])
         -> GatewayHTTPRequest? {

@@ -22,12 +22,7 @@ public struct GrandstreamHTClassicAdapter: GatewayStatusAdapter {
     }
 
     /// Success returns the STATUS page; a wrong password `loginerr.htm`, a lock-out `loginlocked.htm`, all HTTP 200.
-    public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome {
-        if let meaning = GatewayLoginPages.recognise(page.body) {
-            return .failed(GatewayStatusFailure(kind: .authentication, message: meaning, path: page.path))
-        }
-        return .loggedIn(sessionToken: nil)
-    }
+    public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome { GatewayLoginPages.formLoginOutcome(page) }
 
     public func statusRequest(credentials: GatewayCredentials?, sessionToken: String?, after pages: [GatewayPage])
         -> GatewayHTTPRequest? {
