@@ -19,8 +19,10 @@ public struct Observer: Sendable {
             system_sleep(seconds: interval)
             second = counterSample(interval: interval, spans: readings.spans.map(\.number))
         }
-        return Observation(generator: generator, observedAt: observedAt, dahdi: readings, secondSample: second,
-                           config: ConfigReader(etcRoot: etcRoot, sysfsRoot: roots.sysfs).read())
+        var observation = Observation(generator: generator, observedAt: observedAt, dahdi: readings, secondSample: second,
+                                      config: ConfigReader(etcRoot: etcRoot, sysfsRoot: roots.sysfs).read())
+        observation.hardware = HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
+        return observation
     }
 
     /// Re-reads only what counters need: SPANSTAT for the same spans and /proc/dahdi (timing slips).

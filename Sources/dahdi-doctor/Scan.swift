@@ -8,7 +8,8 @@ struct Scan: ParsableCommand {
         abstract: "Inventory every DAHDI device, span and channel (what dahdi_scan and lsdahdi show, in one place).",
         discussion: """
             Reads /dev/dahdi/ctl (DAHDI_GETVERSION, DAHDI_SPANSTAT, DAHDI_GET_PARAMS only; no channel is opened), \
-            sysfs and /proc/dahdi. Exit codes: 0 read; 69 DAHDI unavailable (driver not loaded, no control device, \
+            sysfs and /proc/dahdi, and lists the telephony cards on the PCI (libudev) and USB (libusb) buses with the \
+            driver each needs and the one bound. Exit codes: 0 read; 69 DAHDI unavailable (driver not loaded, no control device, \
             no device, no span assigned); 77 permission denied on the control device.
             """)
 
@@ -19,7 +20,9 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         let scanner = DahdiScanner(roots: roots.dahdiRoots)
-        let inventory = InventoryBuilder.build(scanner.read(), generator: "dahdi-doctor \(DahdiDoctor.version)")
+        let readings = scanner.read()
+        var inventory = InventoryBuilder.build(readings, generator: "dahdi-doctor \(DahdiDoctor.version)")
+        inventory.hardware = HardwareReader(sysfsRoot: roots.sysfsRoot).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
         if json {
             print(try JSONOutput.encode(inventory))
         } else {

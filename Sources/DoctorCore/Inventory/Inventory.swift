@@ -12,6 +12,9 @@ public struct Inventory: Sendable, Hashable, Codable {
     public var spans: [InventorySpan]
     /// Read failures and unparseable lines, each with its location.
     public var problems: [String]
+    /// Telephony cards on the PCI and USB buses, matched against the known-hardware table (`scan` fills it in;
+    /// absent in inventories built without a bus scan).
+    public var hardware: HardwareObservation? = nil
 }
 
 public struct InventoryStatus: Sendable, Hashable, Codable {
@@ -41,6 +44,10 @@ public struct SourceStatus: Sendable, Hashable, Codable {
     public var name: String
     public var available: Bool
     public var detail: String
+
+    public init(name: String, available: Bool, detail: String) {
+        self.name = name; self.available = available; self.detail = detail
+    }
 }
 
 public struct InventoryDevice: Sendable, Hashable, Codable {

@@ -151,7 +151,8 @@ public enum InventoryBuilder {
         return InventoryChannel(
             number: sysfs.channel, span: span, position: sysfs.position, name: sysfs.name ?? proc?.name ?? "",
             signalling: signalling.kernelName, signallingBits: signalling.rawValue, configured: signalling != .none,
-            capabilities: [], capabilityBits: nil, portType: nil, inUse: sysfs.inUse ?? proc?.inUse,
+            capabilities: sysfs.capabilities.map(Signalling.capabilityNames) ?? [], capabilityBits: sysfs.capabilities,
+            portType: sysfs.capabilities.map { PortType(sigcap: $0) }, inUse: sysfs.inUse ?? proc?.inUse,
             rxHook: nil, txHook: nil, offHook: nil, rxBits: nil, txBits: nil,
             alarms: (sysfs.alarms ?? proc?.alarms ?? []).names, broken: false,
             echoCanceller: echoCanceller(sysfs: sysfs, proc: proc))

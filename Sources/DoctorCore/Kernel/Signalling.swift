@@ -65,6 +65,23 @@ public struct Signalling: RawRepresentable, Sendable, Hashable, Codable {
         .emE1, .dacsRBS, .hardHDLC, .mtp2,
     ]
 
+    /// Parses sysfs `sigcap` (names separated by spaces; "Hardware-assisted HDLC" and "SF (ToneOnly)" contain
+    /// spaces themselves) back into a mask. Nil when a word is not a kernel name; an empty line is 0.
+    public static func capabilities(sysfsText: String) -> UInt32? {
+        var rest = Substring(sysfsText)
+        var mask: UInt32 = 0
+        while true {
+            rest = rest.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
+            if rest.isEmpty { return mask }
+            // Longest name first, so "HDLCFCS" is not read as a prefix of something longer.
+            guard let match = kernelNames.filter({ rest.hasPrefix($0.1) }).max(by: { $0.1.count < $1.1.count }) else { return nil }
+            let after = rest.dropFirst(match.1.count)
+            guard after.isEmpty || after.first == " " || after.first == "\n" else { return nil }
+            mask |= match.0.rawValue
+            rest = after
+        }
+    }
+
     /// Capability names present in a `sigcap` mask (every listed mask fully contained), exactly as sysfs lists them.
     public static func capabilityNames(_ sigcap: UInt32) -> [String] {
         capabilityOrder.filter { $0.rawValue & sigcap == $0.rawValue }.map(\.kernelName)

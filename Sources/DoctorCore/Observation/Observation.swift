@@ -16,6 +16,8 @@ public struct Observation: Sendable, Hashable, Codable {
     public var asterisk: AsteriskObservation?
     /// Each gateway of the gateway list: SIP OPTIONS and vendor status. Nil when there is no gateway list.
     public var gateways: [GatewayObservation]?
+    /// Telephony cards on the PCI and USB buses (nil in observations saved before the bus scan existed).
+    public var hardware: HardwareObservation?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
                 config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {

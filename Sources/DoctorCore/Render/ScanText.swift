@@ -13,6 +13,23 @@ public enum ScanText {
         out.append("Sources: " + inventory.sources.map { "\($0.name) \($0.available ? "ok" : "unavailable") (\($0.detail))" }
             .joined(separator: "; "))
 
+        if let hardware = inventory.hardware {
+            out.append("Buses: " + hardware.sources.map { "\($0.name) \($0.available ? "ok" : "unavailable") (\($0.detail))" }
+                .joined(separator: "; "))
+            out.append("")
+            if hardware.cards.isEmpty {
+                out.append("No telephony card on the PCI or USB buses.")
+            } else {
+                var table = TextTable(["CARD", "ID", "MODEL", "DRIVER", "NEEDS", "STATE", "DAHDI DEVICE"])
+                for card in hardware.cards {
+                    table.add([card.location, card.id + (card.subsystem.map { " (\($0))" } ?? ""), card.fullModel,
+                               card.driver ?? "none", card.expectedDriver ?? "?", HardwareState.of(card).text,
+                               dash(card.dahdiDevice)])
+                }
+                out.append(table.render())
+            }
+        }
+
         if !inventory.devices.isEmpty {
             out.append("")
             var table = TextTable(["DEVICE", "MANUFACTURER", "TYPE", "HARDWARE ID", "LOCATION", "SPANS"])

@@ -70,13 +70,15 @@ public struct SysfsChannel: Sendable, Hashable, Codable {
     public var echoCancellerFactory: String?
     public var echoCancellerActive: Bool?
     public var inUse: Bool?
+    /// The `sigcap` attribute as a mask (the OR of the masks it lists), which tells the port type without the ioctl.
+    public var capabilities: UInt32?
 
     public init(channel: Int, position: Int? = nil, name: String? = nil, signalling: Signalling? = nil,
                 alarms: SpanAlarms? = nil, echoCancellerFactory: String? = nil, echoCancellerActive: Bool? = nil,
-                inUse: Bool? = nil) {
+                inUse: Bool? = nil, capabilities: UInt32? = nil) {
         self.channel = channel; self.position = position; self.name = name; self.signalling = signalling
         self.alarms = alarms; self.echoCancellerFactory = echoCancellerFactory
-        self.echoCancellerActive = echoCancellerActive; self.inUse = inUse
+        self.echoCancellerActive = echoCancellerActive; self.inUse = inUse; self.capabilities = capabilities
     }
 }
 

@@ -47,7 +47,8 @@ public enum SysfsSnapshotBuilder {
             alarms: read("alarms").map { SpanAlarms(kernelWords: $0[...]) },
             echoCancellerFactory: SysfsValue.string(read("ec_factory")),
             echoCancellerActive: SysfsValue.echoCancellerActive(read("ec_state")),
-            inUse: SysfsValue.bool(read("in_use")))
+            inUse: SysfsValue.bool(read("in_use")),
+            capabilities: read("sigcap").flatMap { Signalling.capabilities(sysfsText: $0) })
     }
 
     /// Channel devices are not numbered by name (`dahdi!chan!001!002` is span 1 position 2); only `channo` says.
