@@ -128,3 +128,8 @@ public enum Terminal {
     /// Colour on a terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.
     public static func wantsColour() -> Bool { system_stdoutIsTerminal() && !system_envSet("NO_COLOR") && system_env("TERM") != "dumb" }
 }
+
+public enum Host {
+    /// This machine's host name (for a captured manifest's name and JUnit's hostname attribute).
+    public static func name() -> String? { system_hostname() }
+}

@@ -383,3 +383,10 @@ func system_startThread(detached: Bool, _ body: @escaping @Sendable () -> Void) 
     if detached { pthread_detach(thread) }
     return .success(thread)
 }
+
+/// gethostname(2); nil when it fails.
+func system_hostname() -> String? {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
