@@ -367,22 +367,43 @@ public enum Verifier {
 
     // MARK: - Faults
 
+    /// A tolerated finding tolerates everything folded under it (a tolerated RED alarm explains its channels'
+    /// alarms); a consequence can also be tolerated by its own ID. Evidence lists each root once, with how many
+    /// findings it explains.
     static func verifyFaults(_ policy: FaultPolicy, report: Report) -> ExpectationResult {
-        let all = report.findings.flatMap(\.flattened)
         let tolerated = Set(policy.tolerate)
-        let failing = all.filter { !tolerated.contains($0.id) && ($0.severity == .critical || ($0.severity == .warning && policy.failOn == .warning)) }
-        let unknown = all.filter { !tolerated.contains($0.id) && $0.severity == .unknown }
-        let toleratedSeen = all.filter { tolerated.contains($0.id) && $0.severity != .info }
-        var evidence = failing.map { Evidence($0.id, "\($0.severity.rawValue): \($0.message)", source: $0.subject) }
-        evidence += unknown.map { Evidence($0.id, "unknown: \($0.message)", source: $0.subject) }
-        evidence += toleratedSeen.map { Evidence($0.id, "tolerated: \($0.message)", source: $0.subject) }
+        func fails(_ finding: Finding) -> Bool {
+            !tolerated.contains(finding.id) && (finding.severity == .critical || (finding.severity == .warning && policy.failOn == .warning))
+        }
+        var failing: [Finding] = [], unknown: [Finding] = [], toleratedSeen: [Finding] = []
+        for root in report.findings {
+            if tolerated.contains(root.id) {
+                if root.severity != .info { toleratedSeen.append(root) }
+                continue
+            }
+            let subtree = root.flattened
+            if subtree.contains(where: fails) {
+                failing.append(root)
+            } else if subtree.contains(where: { !tolerated.contains($0.id) && $0.severity == .unknown }) {
+                unknown.append(root)
+            } else if subtree.contains(where: { tolerated.contains($0.id) && $0.severity != .info }) {
+                toleratedSeen.append(root)
+            }
+        }
+        func line(_ finding: Finding, _ prefix: String) -> Evidence {
+            let folded = finding.flattened.count - 1
+            return Evidence(finding.id, "\(prefix)\(finding.message)" + (folded > 0 ? " (explains \(folded) more)" : ""), source: finding.subject)
+        }
+        var evidence = failing.map { line($0, "\($0.severity.rawValue): ") }
+        evidence += unknown.map { line($0, "unknown: ") }
+        evidence += toleratedSeen.map { line($0, "tolerated: ") }
         let expected = "no \(policy.failOn == .warning ? "warning or critical" : "critical") finding"
             + (policy.tolerate.isEmpty ? "" : " (tolerated: " + policy.tolerate.joined(separator: ", ") + ")")
         let status: VerifyResult.Status = !failing.isEmpty ? .fail : (unknown.isEmpty ? .pass : .unknown)
         let found: String
         switch status {
         case .pass: found = toleratedSeen.isEmpty ? "none" : "only tolerated: " + Set(toleratedSeen.map(\.id)).sorted().joined(separator: ", ")
-        case .fail: found = "\(failing.count) finding(s): " + Set(failing.map(\.id)).sorted().joined(separator: ", ")
+        case .fail: found = "\(failing.count) problem(s): " + Set(failing.map(\.id)).sorted().joined(separator: ", ")
         case .unknown: found = "could not look: " + Set(unknown.map(\.id)).sorted().joined(separator: ", ")
         }
         return ExpectationResult(id: "faults", expected: expected, status: status, found: found, evidence: evidence, line: policy.line)
