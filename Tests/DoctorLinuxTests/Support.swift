@@ -40,6 +40,25 @@ enum Binary {
         var stderr: String
     }
 
+    /// Runs another program (python3, a checker) with `stdin` as its standard input.
+    static func runTool(_ executable: String, _ arguments: [String], stdin: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
     /// Runs `prefix + [dahdi-doctor] + arguments`; a prefix wraps the binary (setpriv, umockdev-run ... --).
     static func run(_ arguments: [String], prefix: [String] = []) throws -> Result {
         let process = Process()
