@@ -397,6 +397,40 @@ def check_report_healthy(checks, out):
     checks.eq("check sees the spans dahdi_scan sees", report.get("spans"), len(parse_dahdi_scan(read(out, "dahdi_scan.txt"))))
 
 
+def check_verify_healthy(checks, out):
+    """verify on the healthy box: the matching manifest passes, the one ordering four spans fails with evidence."""
+    import xml.etree.ElementTree as ET
+    checks.eq("verify (matching manifest) exit code", rc(out, "verify-pass"), 0)
+    passed = json.loads(read(out, "verify-pass.json"))
+    checks.eq("verify (matching manifest) status", passed.get("status"), "pass")
+    checks.eq("verify (matching manifest) failures", passed.get("counts", {}).get("fail"), 0)
+    checks.true("verify (matching manifest) checked the spans, channels, cards and faults",
+                {"card[1].count", "dahdi.spans", "span[1]", "span[2]", "channels[1]", "faults"}
+                <= {e["id"] for e in passed.get("expectations", [])}, str([e["id"] for e in passed.get("expectations", [])]))
+    spans = {e["id"]: e for e in passed["expectations"]}.get("dahdi.spans", {})
+    checks.eq("verify counts the spans dahdi_scan shows", spans.get("found"), f"{len(parse_dahdi_scan(read(out, 'dahdi_scan.txt')))} span(s)")
+    suite = ET.fromstring(read(out, "verify-pass.junit.xml")).find("testsuite")
+    checks.eq("verify (matching manifest) JUnit: one testcase per expectation",
+              len(suite.findall("testcase")), len(passed["expectations"]))
+    checks.eq("verify (matching manifest) JUnit: no failure", suite.get("failures"), "0")
+
+    checks.eq("verify (four spans ordered) exit code", rc(out, "verify-more-spans"), 1)
+    failed = json.loads(read(out, "verify-more-spans.json"))
+    checks.eq("verify (four spans ordered) status", failed.get("status"), "fail")
+    by_id = {e["id"]: e for e in failed.get("expectations", [])}
+    checks.eq("dahdi.spans fails", by_id.get("dahdi.spans", {}).get("status"), "fail")
+    checks.eq("dahdi.spans found what the kernel has", by_id.get("dahdi.spans", {}).get("found"), "2 span(s)")
+    evidence = by_id.get("dahdi.spans", {}).get("evidence", [])
+    checks.true("dahdi.spans evidence names spans 1 and 2",
+                bool(evidence) and evidence[0]["value"].startswith("1 DYN/loc/1:0") and ", 2 DYN/loc/1:1" in evidence[0]["value"], str(evidence))
+    checks.eq("span 3 is missing", by_id.get("span[1]", {}).get("found"), "no span 3")
+    checks.eq("the expectation points at its manifest line", by_id.get("dahdi.spans", {}).get("line"), 5)
+    suite = ET.fromstring(read(out, "verify-more-spans.junit.xml")).find("testsuite")
+    checks.eq("verify (four spans ordered) JUnit failures", suite.get("failures"), "2")
+    text = read(out, "verify-more-spans.txt")
+    checks.true("verify text says FAIL and shows the evidence", text.startswith("dahdi-doctor verify: FAIL") and "evidence: spans = 1 DYN/loc/1:0" in text, text[:400])
+
+
 def check_report_no_driver(checks, out):
     # Neither the driver nor any DAHDI configuration: a gateway-only box, where DAHDI's absence is no fault.
     # (The driver-not-loaded scenario is the same kernel state with a configured box: CRITICAL.)
@@ -603,6 +637,15 @@ def validate_schema(checks, out):
                 checks.true(f"{name} matches the report schema", True)
             except jsonschema.ValidationError as error:
                 checks.true(f"{name} matches the report schema", False, error.message)
+    with open(os.path.join(here, "..", "..", "Config", "verify.schema.v1.json"), encoding="utf-8") as f:
+        verify_schema = json.load(f)
+    for name in sorted(os.listdir(out)):
+        if name.startswith("verify") and name.endswith(".json"):
+            try:
+                jsonschema.validate(json.loads(read(out, name)), verify_schema)
+                checks.true(f"{name} matches the verify schema", True)
+            except jsonschema.ValidationError as error:
+                checks.true(f"{name} matches the verify schema", False, error.message)
     with open(os.path.join(here, "..", "..", "Config", "scan.schema.v1.json"), encoding="utf-8") as f:
         schema = json.load(f)
     for name in sorted(os.listdir(out)):
@@ -616,7 +659,7 @@ def validate_schema(checks, out):
 
 # Scenario -> its assertions, each run even when another raised (one unreadable file does not hide the rest).
 SCENARIOS = {
-    "healthy": [check_healthy, check_report_healthy],
+    "healthy": [check_healthy, check_report_healthy, check_verify_healthy],
     "no-driver": [check_no_driver, check_report_no_driver],
     "unassigned": [check_unassigned, check_report_unassigned],
     "red-yellow": [check_red_yellow],

@@ -20,6 +20,17 @@ fi
 # check against etc/ (its system.conf is the applied one, chan_dahdi.conf agrees): OK, no finding
 run_check
 
+# verify: a manifest that matches this box passes (exit 0); one that orders four spans fails (exit 1) with the
+# evidence. Both write JUnit too. No AMI, no settings file: only the kernel, the buses and the checks.
+if [ -n "$DOCTOR" ]; then
+	rec verify-pass verify-pass.json "$DOCTOR" verify --manifest "$SCENARIO/verify-pass.toml" --json \
+		--junit "$OUT/verify-pass.junit.xml" --etc-root "$SCENARIO/etc" --config "$SCENARIO/no-settings.toml" --no-ami
+	rec verify-more-spans verify-more-spans.json "$DOCTOR" verify --manifest "$SCENARIO/verify-more-spans.toml" --json \
+		--junit "$OUT/verify-more-spans.junit.xml" --etc-root "$SCENARIO/etc" --config "$SCENARIO/no-settings.toml" --no-ami
+	rec verify-more-spans-text verify-more-spans.txt "$DOCTOR" verify --manifest "$SCENARIO/verify-more-spans.toml" \
+		--etc-root "$SCENARIO/etc" --config "$SCENARIO/no-settings.toml" --no-ami
+fi
+
 # Take channel 1 (fxsks) off-hook; its loc peer, channel 25 (fxoks), then reads rxisoffhook=1.
 # The helper holds for up to 60 s and is released early with SIGTERM once everything is recorded.
 dahdi-hook 1 offhook 60 >"$OUT/dahdi-hook.txt" 2>&1 &
