@@ -24,6 +24,10 @@ import Testing
         let channel1 = try #require(snapshot.channels.first)
         #expect(channel1.signalling == .fxsks && channel1.echoCancellerFactory == "MG2" && channel1.echoCancellerActive == false)
         #expect(channel1.inUse == false && channel1.alarms == [])
+        // sysfs `sigcap` read back into a mask gives exactly what DAHDI_GET_PARAMS reported for the channel in the
+        // same lab boot (Tests/DoctorCoreTests/Fixtures/observations/lab-healthy.json: 389375).
+        #expect(channel1.capabilities == 389375)
+        #expect(snapshot.channels.allSatisfy { $0.capabilities == 389375 })
         #expect(snapshot.channels.first { $0.channel == 23 }?.signalling == .hdlcFCS)
         #expect(snapshot.channels.first { $0.channel == 24 }?.signalling == Signalling.none)
         try Fixtures.assertGolden(try JSONOutput.encode(snapshot) + "\n", "lab-healthy.sysfs.json")
