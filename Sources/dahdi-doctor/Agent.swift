@@ -118,6 +118,7 @@ struct Agent: ParsableCommand {
         do {
             let roots = self.roots.dahdiRoots, etcRoot = configOptions.etcRoot
             let kernel = try SourceLoop(schedule: schedules[0]) { trigger in
+                if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
                     var observed = Observer(roots: roots, etcRoot: etcRoot).observe(generator: generator, interval: nil)
                     observed.config.gatewayEndpoints = gatewayEndpoints
@@ -155,18 +156,22 @@ struct Agent: ParsableCommand {
             if case .ready(let reader) = amiPlan, let amiLoop {
                 let amiWatcher = AMIEventWatcher(endpoint: reader.endpoint, credentials: reader.credentials, timeouts: reader.timeouts)
                 let everConnected = Atomic<Bool>(false)
+                let lastLoss = Mutex<String?>(nil)
                 try amiWatcher.start { notice in
                     switch notice {
                     case .event(let name):
                         amiLoop.trigger("ami event \(name)")
                     case .connected:
                         // After a loss, what changed meanwhile was missed: read again.
+                        lastLoss.withLock { $0 = nil }
                         if everConnected.exchange(true, ordering: .acquiringAndReleasing) {
                             printError("dahdi-doctor: agent: AMI event session connected again")
                             amiLoop.trigger("ami events reconnected")
                         }
                     case .lost(let reason):
-                        printError("dahdi-doctor: agent: AMI event session lost: \(reason)")
+                        // Once per outage and reason, not on every reconnect attempt.
+                        let isNew = lastLoss.withLock { last in defer { last = reason }; return last != reason }
+                        if isNew { printError("dahdi-doctor: agent: AMI event session lost: \(reason)") }
                         amiLoop.trigger("ami event session lost")
                     }
                 }

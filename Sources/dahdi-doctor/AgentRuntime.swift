@@ -67,8 +67,15 @@ final class AgentRuntime: Sendable {
             let report = Diagnosis.run(observation, generator: generator)
             let duration = readDuration + (Clock.monotonic() - started)
             let metrics = PrometheusText.render(observation: observation, report: report, runDurationSeconds: duration)
-            for transition in store.record(report, metrics: metrics, runDuration: duration, sources: current) {
+            // The journal gets root findings only (a driver unloaded is one line, not one per channel it takes
+            // with it); /v1/events keeps every transition, folded ones included.
+            let (transitions, roots) = store.record(report, metrics: metrics, runDuration: duration, sources: current)
+            let logged = transitions.filter { roots.contains($0.key) }
+            for transition in logged {
                 printError("dahdi-doctor: agent: \(transition.kind.rawValue) \(transition.severity.rawValue) \(transition.id): \(transition.message)")
+            }
+            if logged.count < transitions.count {
+                printError("dahdi-doctor: agent: (+\(transitions.count - logged.count) transition(s) of folded consequences, in /v1/events)")
             }
             memory.overdue = Set(observation.overdueSources?.map(\.name) ?? [])
             guard let textfileDirectory else { return }
@@ -93,14 +100,16 @@ final class AgentStateStore: Sendable {
     private let state = Mutex(AgentState())
     func snapshot() -> AgentState { state.withLock { $0 } }
 
-    /// Records a report; returns the transitions it caused.
-    func record(_ report: Report, metrics: String, runDuration: Double, sources: [SourceActivity]) -> [Transition] {
+    /// Records a report; returns the transitions it caused and the keys of the root findings before and after it.
+    func record(_ report: Report, metrics: String, runDuration: Double, sources: [SourceActivity]) -> ([Transition], Set<String>) {
         state.withLock { state in
+            var roots = Set(state.report?.findings.map(\.key) ?? [])
+            roots.formUnion(report.findings.map(\.key))
             let before = state.transitions.count + state.droppedTransitions
             state.record(report, metrics: metrics, runDuration: runDuration)
             state.update(sources: sources)
             let added = state.transitions.count + state.droppedTransitions - before
-            return Array(state.transitions.suffix(min(added, state.transitions.count)))
+            return (Array(state.transitions.suffix(min(added, state.transitions.count))), roots)
         }
     }
 }
