@@ -16,6 +16,11 @@ public struct Observation: Sendable, Hashable, Codable {
     public var asterisk: AsteriskObservation?
     /// Each gateway of the gateway list: SIP OPTIONS and vendor status. Nil when there is no gateway list.
     public var gateways: [GatewayObservation]?
+    /// manager.conf, http.conf, ari.conf, sip.conf, asterisk.conf (secrets classified, never kept) and the mtimes of
+    /// the Asterisk files read. Nil when not looked at (observations saved before it existed).
+    public var asteriskSetup: AsteriskSetupObservation?
+    /// Container signs and the /dev/dahdi nodes as seen from here; nil when not looked at.
+    public var container: ContainerObservation?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
                 config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {
