@@ -171,6 +171,9 @@ public enum AsteriskSetupParsers {
         (value ?? "").split(separator: ",").map { $0.trimmingBlanks().lowercased() }.filter { !$0.isEmpty }
     }
 
+    /// Every file a configuration reads, itself and its includes, in reading order.
+    public static func files(_ name: String, source: AsteriskConfigSource) -> [String] { load(name, source).files }
+
     public static func manager(_ name: String = "manager.conf", source: AsteriskConfigSource) -> ManagerConfSummary {
         manager(load(name, source))
     }
