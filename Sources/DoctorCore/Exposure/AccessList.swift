@@ -12,28 +12,29 @@ public struct AccessList: Sendable, Hashable, Codable {
 
     public var rules: [Rule] = []
     /// Named ACLs from acl.conf (`acl = name`): not followed, so such a list is not judged.
-    public var namedACLs: [String] = []
+    public var namedAcls: [String] = []
 
-    public init(rules: [Rule] = [], namedACLs: [String] = []) { self.rules = rules; self.namedACLs = namedACLs }
+    public init(rules: [Rule] = [], namedAcls: [String] = []) { self.rules = rules; self.namedAcls = namedAcls }
 
     /// Internet addresses standing in for "anyone": TEST-NET-3 and a public resolver.
     public static let outsiders = ["203.0.113.7", "8.8.8.8"]
 
     /// Whether Asterisk would let `address` (dotted IPv4) in; nil when a rule cannot be read or a named ACL is used.
     public func admits(_ address: String) -> Bool? {
-        guard namedACLs.isEmpty, let ip = Self.ipv4(address) else { return nil }
+        guard namedAcls.isEmpty, let ip = Self.ipv4(address) else { return nil }
         var allowed = true
         for rule in rules {
             var text = Substring(rule.network.trimmingBlanks())
-            var sense = rule.permit
-            if text.hasPrefix("!") { text = text.dropFirst(); sense.toggle() }
+            // `!net` matches every address outside net (acl.c: ha->negated).
+            let negated = text.hasPrefix("!")
+            if negated { text = text.dropFirst() }
             if text.contains(":") {
                 // IPv6 rules never match an IPv4 address, except the catch-all ::/0 which Asterisk also applies to
                 // IPv4-mapped peers only; an IPv4 peer is left as it is.
                 continue
             }
             guard let (network, mask) = Self.network(String(text)) else { return nil }
-            if ip & mask == network & mask { allowed = sense }
+            if (ip & mask == network & mask) != negated { allowed = rule.permit }
         }
         return allowed
     }
@@ -47,8 +48,8 @@ public struct AccessList: Sendable, Hashable, Codable {
 
     /// "no permit/deny (everyone)", or the rules as written.
     public var summary: String {
-        if rules.isEmpty && namedACLs.isEmpty { return "no permit/deny (everyone)" }
-        return (rules.map { "\($0.permit ? "permit" : "deny")=\($0.network)" } + namedACLs.map { "acl=\($0)" })
+        if rules.isEmpty && namedAcls.isEmpty { return "no permit/deny (everyone)" }
+        return (rules.map { "\($0.permit ? "permit" : "deny")=\($0.network)" } + namedAcls.map { "acl=\($0)" })
             .joined(separator: " ")
     }
 
@@ -86,7 +87,7 @@ public struct AccessList: Sendable, Hashable, Codable {
                                            file: variable.file, line: variable.line))
                 }
             case "acl":
-                list.namedACLs.append(variable.value.trimmingBlanks())
+                list.namedAcls.append(variable.value.trimmingBlanks())
             default: break
             }
         }
