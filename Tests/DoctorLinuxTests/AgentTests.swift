@@ -263,7 +263,7 @@ final class AgentProcess: @unchecked Sendable {
         let tree = roots == .lab ? AgentTests.lab : scratch
         return ["agent", "--no-ami", "--no-gateways", "--etc-root", scratch, "--config", scratch + "/none.toml",
                 "--sysfs-root", roots == .lab ? tree + "/sys" : tree, "--procfs-root", roots == .lab ? tree + "/proc" : tree,
-                "--devfs-root", scratch, "--interval", "0.5", "--socket", socket]
+                "--devfs-root", scratch, "--fs-root", scratch, "--interval", "0.5", "--socket", socket]
     }
 
     init(roots: Roots, socket: String? = nil, extra: [String] = []) throws {
