@@ -67,4 +67,15 @@ struct AMIOptions: ParsableArguments {
                                      timeouts: AMITimeouts(connect: .seconds(3), request: seconds, overall: seconds * 4 + .seconds(Double(gatewayEndpoints.count))),
                                      detailEndpoints: gatewayEndpoints))
     }
+
+    /// The AMI user name dahdi-doctor logs in as (for the exposure checks), or nil when there are no usable credentials.
+    func monitoringUser(_ settings: AMISettings) -> String? {
+        guard !noAMI, settings.enabled else { return nil }
+        if Environment.has(AMICredentials.userVariable) || Environment.has(AMICredentials.secretVariable) {
+            return try? AMICredentialLoader.fromEnvironment().username
+        }
+        let file = self.credentials ?? settings.credentialsFile
+        guard FileIO.exists(file) else { return nil }
+        return try? AMICredentialLoader.load(file: file).username
+    }
 }

@@ -116,13 +116,15 @@ struct Agent: ParsableCommand {
         let watcher: AMIEventWatcher?
         let hotplug = HotplugMonitor()
         do {
-            let roots = self.roots.dahdiRoots, etcRoot = configOptions.etcRoot
+            let roots = self.roots.dahdiRoots, etcRoot = configOptions.etcRoot, fsRoot = self.roots.fsRoot
+            let monitoringUser = amiOptions.monitoringUser(settings.ami)
             let kernel = try SourceLoop(schedule: schedules[0]) { trigger in
                 if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
-                    var observed = Observer(roots: roots, etcRoot: etcRoot).observe(generator: generator, interval: nil)
+                    var observed = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: monitoringUser)
+                        .observe(generator: generator, interval: nil)
                     observed.config.gatewayEndpoints = gatewayEndpoints
-                    let part = KernelPart(observedAt: observed.observedAt, dahdi: observed.dahdi, config: observed.config)
+                    let part = KernelPart(observed)
                     return { $0.record(kernel: part) }
                 }
             }

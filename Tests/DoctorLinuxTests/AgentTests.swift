@@ -264,7 +264,7 @@ final class AgentProcess: @unchecked Sendable {
         // sources: AMI and the gateways as the caller's extra arguments and settings say; else neither is asked.
         return ["agent"] + (sources ? [] : ["--no-ami", "--no-gateways"]) + ["--etc-root", scratch, "--config", scratch + "/none.toml",
                 "--sysfs-root", roots == .lab ? tree + "/sys" : tree, "--procfs-root", roots == .lab ? tree + "/proc" : tree,
-                "--devfs-root", scratch, "--interval", "0.5", "--socket", socket]
+                "--devfs-root", scratch, "--fs-root", scratch, "--interval", "0.5", "--socket", socket]
     }
 
     /// `prepare` runs on the scratch directory before the agent starts (settings, credentials) and returns more

@@ -56,14 +56,25 @@ public struct SourceActivity: Sendable, Hashable, Codable {
     }
 }
 
-/// The kernel and configuration part of an observation: what one read of the kernel source returns.
+/// The local part of an observation: what one read of the kernel source returns (the DAHDI readings, the
+/// configuration files, the Asterisk setup files and the container signs).
 public struct KernelPart: Sendable, Hashable {
     public var observedAt: Double
     public var dahdi: DahdiReadings
     public var config: ConfigObservation
+    public var asteriskSetup: AsteriskSetupObservation?
+    public var container: ContainerObservation?
 
-    public init(observedAt: Double, dahdi: DahdiReadings, config: ConfigObservation) {
+    public init(observedAt: Double, dahdi: DahdiReadings, config: ConfigObservation,
+                asteriskSetup: AsteriskSetupObservation? = nil, container: ContainerObservation? = nil) {
         self.observedAt = observedAt; self.dahdi = dahdi; self.config = config
+        self.asteriskSetup = asteriskSetup; self.container = container
+    }
+
+    /// The local part of a whole observation (what `Observer` returns).
+    public init(_ observation: Observation) {
+        self.init(observedAt: observation.observedAt, dahdi: observation.dahdi, config: observation.config,
+                  asteriskSetup: observation.asteriskSetup, container: observation.container)
     }
 }
 
@@ -95,6 +106,8 @@ public struct ObservationParts: Sendable {
         var observation = Observation(generator: generator, observedAt: kernel.observedAt, dahdi: kernel.dahdi,
                                       config: kernel.config, asterisk: asterisk)
         observation.gateways = gateways
+        observation.asteriskSetup = kernel.asteriskSetup
+        observation.container = kernel.container
         if case .opened = kernel.dahdi.control {
             observation.previousSample = counters.baseline(before: kernel.observedAt)
         }

@@ -7,6 +7,7 @@ public enum CheckCatalogue {
         DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
         ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
         AsteriskSessionChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
+        ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),
     ]
 
     public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }

@@ -22,6 +22,11 @@ public struct Observation: Sendable, Hashable, Codable {
     /// Sources the agent asked and that have not answered within their deadline; their parts of this observation
     /// are from their last answer (or missing). Nil or empty outside the agent.
     public var overdueSources: [OverdueSource]?
+    /// manager.conf, http.conf, ari.conf, sip.conf, asterisk.conf (secrets classified, never kept) and the mtimes of
+    /// the Asterisk files read. Nil when not looked at (observations saved before it existed).
+    public var asteriskSetup: AsteriskSetupObservation?
+    /// Container signs and the /dev/dahdi nodes as seen from here; nil when not looked at.
+    public var container: ContainerObservation?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
                 config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {
