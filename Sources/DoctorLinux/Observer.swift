@@ -5,10 +5,16 @@ import DoctorCore
 public struct Observer: Sendable {
     public var roots: DahdiRoots
     public var etcRoot: String
+    /// The file system root where container markers (/.dockerenv, /run/.containerenv) are looked for.
+    public var fsRoot: String
+    /// The AMI user dahdi-doctor logs in as, whose classes the exposure checks audit (a name, never a secret).
+    public var monitoringUser: String?
 
-    public init(roots: DahdiRoots, etcRoot: String = "/etc") {
+    public init(roots: DahdiRoots, etcRoot: String = "/etc", fsRoot: String = "/", monitoringUser: String? = nil) {
         self.roots = roots
         self.etcRoot = etcRoot
+        self.fsRoot = fsRoot
+        self.monitoringUser = monitoringUser
     }
 
     public func observe(generator: String, interval: Double?) -> Observation {
@@ -19,8 +25,14 @@ public struct Observer: Sendable {
             system_sleep(seconds: interval)
             second = counterSample(interval: interval, spans: readings.spans.map(\.number))
         }
+        let reader = ConfigReader(etcRoot: etcRoot, sysfsRoot: roots.sysfs)
+        let config = reader.read()
         var observation = Observation(generator: generator, observedAt: observedAt, dahdi: readings, secondSample: second,
-                                      config: ConfigReader(etcRoot: etcRoot, sysfsRoot: roots.sysfs).read())
+                                      config: config)
+        let setup = reader.asteriskSetup(otherFiles: (config.chanDahdi?.value?.files ?? []) + (config.pjsip?.value.map { _ in reader.includedFiles("pjsip.conf") } ?? []),
+                                         monitoringUser: monitoringUser)
+        observation.asteriskSetup = setup
+        observation.container = ContainerReader(fsRoot: fsRoot, roots: roots, etcRoot: etcRoot).read(asteriskConf: setup.asteriskConf?.value)
         observation.hardware = HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
         return observation
     }

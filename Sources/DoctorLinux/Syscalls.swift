@@ -384,6 +384,37 @@ func system_startThread(detached: Bool, _ body: @escaping @Sendable () -> Void) 
     return .success(thread)
 }
 
+// MARK: - stat(2) of a path and the local time zone (container and drift checks)
+
+struct PathStatus {
+    var uid: UInt32
+    var gid: UInt32
+    /// Permission bits (0o7777).
+    var mode: UInt32
+    var isCharacterDevice: Bool
+    var isDirectory: Bool
+    /// st_mtim as Unix seconds.
+    var modified: Double
+}
+
+/// stat(2), following symlinks, as /dev nodes and config files are opened.
+func system_pathStatus(_ path: String) -> Result<PathStatus, SystemError> {
+    var info = stat()
+    if stat(path, &info) != 0 { return .failure(SystemError(errno: errno)) }
+    let kind = info.st_mode & S_IFMT
+    return .success(PathStatus(uid: info.st_uid, gid: info.st_gid, mode: UInt32(info.st_mode) & 0o7777,
+                               isCharacterDevice: kind == S_IFCHR, isDirectory: kind == S_IFDIR,
+                               modified: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+}
+
+/// This machine's UTC offset now (seconds east), from localtime_r: TZ, or /etc/localtime.
+func system_utcOffsetSeconds() -> Int {
+    var now = time(nil)
+    var parts = tm()
+    guard localtime_r(&now, &parts) != nil else { return 0 }
+    return Int(parts.tm_gmtoff)
+}
+
 /// gethostname(2); nil when it fails.
 func system_hostname() -> String? {
     var buffer = [CChar](repeating: 0, count: 256)

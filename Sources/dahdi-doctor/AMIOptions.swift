@@ -25,10 +25,25 @@ struct AMIOptions: ParsableArguments {
     @Option(name: .customLong("ami-credentials"), help: "0600 file with 'username = ...' and 'secret = ...' (DAHDI_DOCTOR_AMI_USER/SECRET win).")
     var credentials: String?
 
+    /// How AMI would be asked: not at all (off, or never set up), not usable (the credentials), or ready.
+    enum Plan {
+        case notAsked
+        case unusable(AsteriskObservation)
+        case ready(AsteriskReader)
+    }
+
     /// Reads Asterisk's state, or nil when AMI is off or no credentials are configured at all (then the report says
     /// "ami not asked"). Unusable credentials are a session failure, so the report says why.
     func read(_ settings: AMISettings, gatewayEndpoints: [String]) -> AsteriskObservation? {
-        guard !noAMI, settings.enabled else { return nil }
+        switch plan(settings, gatewayEndpoints: gatewayEndpoints) {
+        case .notAsked: return nil
+        case .unusable(let observation): return observation
+        case .ready(let reader): return reader.read()
+        }
+    }
+
+    func plan(_ settings: AMISettings, gatewayEndpoints: [String]) -> Plan {
+        guard !noAMI, settings.enabled else { return .notAsked }
         let useTLS = tls || settings.tls
         let tlsOptions = useTLS ? AMITLSOptions(caFile: caFile ?? settings.caFile, verifyCertificate: !insecure) : nil
         let endpoint = AMIEndpoint(host: host ?? settings.host, port: port ?? (port == nil && !tls ? settings.port : nil), tls: tlsOptions)
@@ -40,16 +55,27 @@ struct AMIOptions: ParsableArguments {
             } else {
                 let file = self.credentials ?? settings.credentialsFile
                 // The default file missing means AMI was never set up: not asked, not a failure.
-                if self.credentials == nil && !FileIO.exists(file) { return nil }
+                if self.credentials == nil && !FileIO.exists(file) { return .notAsked }
                 credentials = try AMICredentialLoader.load(file: file)
             }
         } catch {
-            return AsteriskObservation(target: target, tls: useTLS,
-                                       sessionFailure: AMIFailure(kind: .error, action: "credentials", message: error.description))
+            return .unusable(AsteriskObservation(target: target, tls: useTLS,
+                                                 sessionFailure: AMIFailure(kind: .error, action: "credentials", message: error.description)))
         }
         let seconds = Duration.seconds(settings.timeout)
-        return AsteriskReader(endpoint: endpoint, credentials: credentials,
-                              timeouts: AMITimeouts(connect: .seconds(3), request: seconds, overall: seconds * 4 + .seconds(Double(gatewayEndpoints.count))),
-                              detailEndpoints: gatewayEndpoints).read()
+        return .ready(AsteriskReader(endpoint: endpoint, credentials: credentials,
+                                     timeouts: AMITimeouts(connect: .seconds(3), request: seconds, overall: seconds * 4 + .seconds(Double(gatewayEndpoints.count))),
+                                     detailEndpoints: gatewayEndpoints))
+    }
+
+    /// The AMI user name dahdi-doctor logs in as (for the exposure checks), or nil when there are no usable credentials.
+    func monitoringUser(_ settings: AMISettings) -> String? {
+        guard !noAMI, settings.enabled else { return nil }
+        if Environment.has(AMICredentials.userVariable) || Environment.has(AMICredentials.secretVariable) {
+            return try? AMICredentialLoader.fromEnvironment().username
+        }
+        let file = self.credentials ?? settings.credentialsFile
+        guard FileIO.exists(file) else { return nil }
+        return try? AMICredentialLoader.load(file: file).username
     }
 }

@@ -20,8 +20,23 @@ struct Agent: ParsableCommand {
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var amiOptions: AMIOptions
 
-    @Option(help: "Seconds between runs.")
+    @Option(help: "Seconds between reads of the kernel and configuration files (a hotplug event reads at once).")
     var interval: Double = 5
+
+    @Option(name: .customLong("gateway-interval"), help: "Seconds between probes of the gateways.")
+    var gatewayInterval: Double = 30
+
+    @Option(name: .customLong("ami-resync"), help: "Seconds between full AMI re-reads; Asterisk's events trigger one sooner.")
+    var amiResync: Double = 60
+
+    @Option(name: .customLong("rate-window"), help: "Seconds over which error counters and slips must rise to be reported.")
+    var rateWindow: Double = 60
+
+    @Option(name: .customLong("kernel-deadline"), help: "Seconds a kernel read may take before the report calls it overdue.")
+    var kernelDeadline: Double = 10
+
+    @Option(name: .customLong("gateway-deadline"), help: "Seconds the gateway probes may take before the report calls them overdue.")
+    var gatewayDeadline: Double = 20
 
     @Option(help: "The Unix socket to serve.")
     var socket = Agent.defaultSocket
@@ -35,20 +50,28 @@ struct Agent: ParsableCommand {
     @Option(name: .customLong("allow-gid"), help: "A gid allowed to read the socket: the client's effective gid (repeatable).")
     var allowGIDs: [UInt32] = []
 
-    @Option(name: .customLong("textfile-directory"), help: "Also write the Prometheus textfile here after every run.")
+    @Option(name: .customLong("textfile-directory"), help: "Also write the Prometheus textfile here after every report.")
     var textfileDirectory: String?
 
     @Flag(name: .customLong("no-gateways"), help: "Do not probe the gateways of the gateway list.")
     var noGateways = false
 
+    @Flag(name: .customLong("no-hotplug"), help: "Do not listen to udev/kernel device events.")
+    var noHotplug = false
+
     func validate() throws {
-        guard interval >= 0.1 && interval <= 86400 else { throw ValidationError("--interval must be between 0.1 and 86400 seconds") }
+        for (name, value) in [("--interval", interval), ("--gateway-interval", gatewayInterval), ("--ami-resync", amiResync),
+                              ("--rate-window", rateWindow), ("--kernel-deadline", kernelDeadline), ("--gateway-deadline", gatewayDeadline)] {
+            guard value >= 0.1 && value <= 86400 else { throw ValidationError("\(name) must be between 0.1 and 86400 seconds") }
+        }
     }
 
     func run() throws {
         // First, before any thread exists, so every thread inherits the blocked mask.
         let signals = ShutdownSignals.block()
         let generator = "dahdi-doctor \(DahdiDoctor.version)"
+        // Read once: edit dahdi-doctor.toml, then restart the agent.
+        let settings = try configOptions.loadSettings()
         var group: UInt32?
         if let socketGroup {
             guard let gid = AgentHost.groupID(socketGroup) else {
@@ -57,66 +80,148 @@ struct Agent: ParsableCommand {
             }
             group = gid
         }
-        let state = AgentStateStore()
+        let gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
+        let amiPlan = amiOptions.plan(settings.ami, gatewayEndpoints: gatewayEndpoints)
+        let probeGateways = !noGateways && !settings.gateways.isEmpty
+
+        var schedules = [SourceSchedule(name: SourceSchedule.kernelName, intervalSeconds: interval, deadlineSeconds: kernelDeadline)]
+        if case .ready(let reader) = amiPlan {
+            let overall = reader.timeouts.overall.components
+            schedules.append(SourceSchedule(name: SourceSchedule.amiName, intervalSeconds: amiResync,
+                                            deadlineSeconds: Double(overall.seconds) + Double(overall.attoseconds) / 1e18 + 5))
+        } else if case .unusable = amiPlan {
+            schedules.append(SourceSchedule(name: SourceSchedule.amiName, intervalSeconds: amiResync, deadlineSeconds: 5))
+        }
+        if probeGateways {
+            schedules.append(SourceSchedule(name: SourceSchedule.gatewaysName, intervalSeconds: gatewayInterval, deadlineSeconds: gatewayDeadline))
+        }
+        let runtime = AgentRuntime(generator: generator, schedules: schedules, rateWindowSeconds: rateWindow,
+                                   textfileDirectory: textfileDirectory)
+
         let policy = PeerAccessPolicy(allowedUIDs: Set(allowUIDs), allowedGIDs: Set(allowGIDs), ownUID: AgentHost.effectiveUID())
         let server: AgentSocketServer
         do {
             server = try AgentSocketServer(path: socket, group: group, policy: policy) { request in
-                AgentRoutes.respond(to: request, state: state.snapshot(), generator: generator)
+                AgentRoutes.respond(to: request, state: runtime.store.snapshot(), generator: generator)
             }
         } catch {
             printError("dahdi-doctor: agent: \(error)")
             throw ExitCode(AgentExit.cannotServe)
         }
-        // Bound before the first run, so a second agent is refused at once; the first run is done before
-        // accepting, so the first client already gets a report (connections wait in the backlog meanwhile).
+        // Bound before the first reads, so a second agent is refused at once; served once every source answered
+        // (or passed its deadline), so the first client already gets a full report (connections wait meanwhile).
         defer { server.stop() }
-        do { try runOnce(state: state, generator: generator) } catch {
-            printError("dahdi-doctor: agent: the first run failed; not serving")
-            throw error
+
+        let loops: [SourceLoop]
+        let watcher: AMIEventWatcher?
+        let hotplug = HotplugMonitor()
+        do {
+            let roots = self.roots.dahdiRoots, etcRoot = configOptions.etcRoot, fsRoot = self.roots.fsRoot
+            let monitoringUser = amiOptions.monitoringUser(settings.ami)
+            let kernel = try SourceLoop(schedule: schedules[0]) { trigger in
+                if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
+                runtime.read(SourceSchedule.kernelName, trigger: trigger) {
+                    var observed = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: monitoringUser)
+                        .observe(generator: generator, interval: nil)
+                    observed.config.gatewayEndpoints = gatewayEndpoints
+                    let part = KernelPart(observed)
+                    return { $0.record(kernel: part) }
+                }
+            }
+            var all = [kernel]
+            var amiLoop: SourceLoop?
+            if let schedule = schedules.first(where: { $0.name == SourceSchedule.amiName }) {
+                let loop = try SourceLoop(schedule: schedule, minimumGap: 1) { trigger in
+                    runtime.read(SourceSchedule.amiName, trigger: trigger) {
+                        let asterisk: AsteriskObservation?
+                        switch amiPlan {
+                        case .notAsked: asterisk = nil
+                        case .unusable(let observation): asterisk = observation
+                        case .ready(let reader): asterisk = reader.read()
+                        }
+                        return { $0.asterisk = asterisk }
+                    }
+                }
+                all.append(loop)
+                amiLoop = loop
+            }
+            if let schedule = schedules.first(where: { $0.name == SourceSchedule.gatewaysName }) {
+                let observer = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace())
+                all.append(try SourceLoop(schedule: schedule) { trigger in
+                    runtime.read(SourceSchedule.gatewaysName, trigger: trigger) {
+                        let gateways = observer.observe()
+                        return { $0.gateways = gateways }
+                    }
+                })
+            }
+            loops = all
+            if case .ready(let reader) = amiPlan, let amiLoop {
+                let amiWatcher = AMIEventWatcher(endpoint: reader.endpoint, credentials: reader.credentials, timeouts: reader.timeouts)
+                let everConnected = Atomic<Bool>(false)
+                let lastLoss = Mutex<String?>(nil)
+                try amiWatcher.start { notice in
+                    switch notice {
+                    case .event(let name):
+                        amiLoop.trigger("ami event \(name)")
+                    case .connected:
+                        // After a loss, what changed meanwhile was missed: read again.
+                        lastLoss.withLock { $0 = nil }
+                        if everConnected.exchange(true, ordering: .acquiringAndReleasing) {
+                            printError("dahdi-doctor: agent: AMI event session connected again")
+                            amiLoop.trigger("ami events reconnected")
+                        }
+                    case .lost(let reason):
+                        // Once per outage and reason, not on every reconnect attempt.
+                        let isNew = lastLoss.withLock { last in defer { last = reason }; return last != reason }
+                        if isNew { printError("dahdi-doctor: agent: AMI event session lost: \(reason)") }
+                        amiLoop.trigger("ami event session lost")
+                    }
+                }
+                watcher = amiWatcher
+            } else {
+                watcher = nil
+            }
+            if !noHotplug {
+                do {
+                    try hotplug.start { event in kernel.trigger(event.description) }
+                } catch {
+                    printError("dahdi-doctor: agent: no hotplug events (\(hotplug.source) netlink: \(error)); rescanning every \(interval) s only")
+                }
+            }
+            for loop in loops { try loop.start() }
+        } catch {
+            printError("dahdi-doctor: agent: cannot start: \(error)")
+            throw ExitCode(AgentExit.cannotServe)
         }
+        defer {
+            for loop in loops { loop.stop() }
+            watcher?.stop()
+            hotplug.stop()
+        }
+
+        while !runtime.firstReadsSettled() {
+            if signals.wait(seconds: 0.05) != nil { return }
+        }
+        runtime.compose(readDuration: 0)
         do { try server.start() } catch {
             printError("dahdi-doctor: agent: \(error)")
             throw ExitCode(AgentExit.cannotServe)
         }
-        // systemd (Type=notify): ready once the first report is served; a watchdog ping after every cycle, so a
-        // cycle stuck beyond WatchdogSec gets the agent restarted. The wait is shortened to keep the pings due.
+        // systemd (Type=notify): ready once the first report is served. The watchdog is pinged while the kernel
+        // source keeps answering, so a read stuck past its deadline (and the watchdog's) gets the agent restarted.
         let systemd = SystemdNotifier.fromEnvironment()
         systemd.notify(["READY=1", "STATUS=serving \(socket)"])
-        let wait = systemd.watchdogPingInterval.map { min(interval, $0) } ?? interval
-        while signals.wait(seconds: wait) == nil {
-            // A later failure (the settings file broken while running) keeps serving the last report.
-            try? runOnce(state: state, generator: generator)
-            systemd.notify(["WATCHDOG=1", "STATUS=" + (state.snapshot().report?.summary ?? "running")])
-        }
-        systemd.notify(["STOPPING=1"])
-    }
-
-    private func runOnce(state: AgentStateStore, generator: String) throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
-                                              generator: generator, interval: nil, probeGateways: !noGateways)
-        let report = Diagnosis.run(observed, generator: generator)
-        let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let metrics = PrometheusText.render(observation: observed, report: report, runDurationSeconds: seconds)
-        state.record(report, metrics: metrics, runDuration: seconds)
-        if let textfileDirectory {
-            do { try PrometheusTextfile.write(metrics, directory: textfileDirectory) } catch {
-                printError("dahdi-doctor: agent: cannot write metrics: \(error)")
+        var lastPing = Clock.monotonic()
+        let tick = min(1, systemd.watchdogPingInterval ?? 1)
+        while signals.wait(seconds: tick) == nil {
+            runtime.recheckDeadlines()
+            if let ping = systemd.watchdogPingInterval, Clock.monotonic() - lastPing >= ping,
+               !runtime.isOverdue(SourceSchedule.kernelName) {
+                systemd.notify(["WATCHDOG=1", "STATUS=" + (runtime.store.snapshot().report?.summary ?? "running")])
+                lastPing = Clock.monotonic()
             }
         }
-    }
-}
-
-/// The one place the agent's state lives: the run loop writes it, connection threads copy it. A class so that a
-/// connection thread still finishing after the run loop returned holds the state alive with it.
-private final class AgentStateStore: Sendable {
-    private let state = Mutex(AgentState())
-    func snapshot() -> AgentState { state.withLock { $0 } }
-    func record(_ report: Report, metrics: String, runDuration: Double) {
-        state.withLock { $0.record(report, metrics: metrics, runDuration: runDuration) }
+        systemd.notify(["STOPPING=1"])
     }
 }
 

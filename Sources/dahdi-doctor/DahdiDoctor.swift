@@ -25,6 +25,9 @@ struct RootOptions: ParsableArguments {
     @Option(name: .customLong("devfs-root"), help: "Directory holding dahdi/ctl.")
     var devfsRoot = "/dev"
 
+    @Option(name: .customLong("fs-root"), help: "File system root where container markers (/.dockerenv, /run/.containerenv) are looked for.")
+    var fsRoot = "/"
+
     var dahdiRoots: DahdiRoots { DahdiRoots(sysfs: sysfsRoot, procfs: procfsRoot, devfs: devfsRoot) }
 }
 

@@ -7,7 +7,8 @@ import DoctorLinux
 func observeThisMachine(roots: RootOptions, configOptions: ConfigOptions, amiOptions: AMIOptions, generator: String,
                         interval: Double?, probeGateways: Bool) throws -> Observation {
     let settings = try configOptions.loadSettings()
-    var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot).observe(generator: generator, interval: interval)
+    var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot, fsRoot: roots.fsRoot,
+                               monitoringUser: amiOptions.monitoringUser(settings.ami)).observe(generator: generator, interval: interval)
     observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
     observation.asterisk = amiOptions.read(settings.ami, gatewayEndpoints: observation.config.gatewayEndpoints)
     if probeGateways && !settings.gateways.isEmpty {

@@ -30,7 +30,7 @@ final class AMIReplayServer {
     private let logPath: String
 
     init(_ behaviour: String = "normal", state: String = "", host: String = "127.0.0.1", delay: Double? = nil,
-         items: Int? = nil, tls: TLSFiles? = nil) throws {
+         items: Int? = nil, tls: TLSFiles? = nil, extra: [String] = []) throws {
         self.host = host
         logPath = NSTemporaryDirectory() + "ami-replay-\(UUID().uuidString).log"
         var arguments = [Self.script, "--fixtures", Self.fixtures, "--behaviour", behaviour, "--state", state,
@@ -38,6 +38,7 @@ final class AMIReplayServer {
         if let delay { arguments += ["--delay", String(delay)] }
         if let items { arguments += ["--items", String(items)] }
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        arguments += extra
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment

@@ -259,21 +259,27 @@ final class AgentProcess: @unchecked Sendable {
     let directory: String
     private let ownsDirectory: Bool
 
-    static func arguments(roots: Roots, socket: String, scratch: String = "/nonexistent") -> [String] {
+    static func arguments(roots: Roots, socket: String, scratch: String = "/nonexistent", sources: Bool = false) -> [String] {
         let tree = roots == .lab ? AgentTests.lab : scratch
-        return ["agent", "--no-ami", "--no-gateways", "--etc-root", scratch, "--config", scratch + "/none.toml",
+        // sources: AMI and the gateways as the caller's extra arguments and settings say; else neither is asked.
+        return ["agent"] + (sources ? [] : ["--no-ami", "--no-gateways"]) + ["--etc-root", scratch, "--config", scratch + "/none.toml",
                 "--sysfs-root", roots == .lab ? tree + "/sys" : tree, "--procfs-root", roots == .lab ? tree + "/proc" : tree,
-                "--devfs-root", scratch, "--interval", "0.5", "--socket", socket]
+                "--devfs-root", scratch, "--fs-root", scratch, "--interval", "0.5", "--socket", socket]
     }
 
-    init(roots: Roots, socket: String? = nil, extra: [String] = []) throws {
+    /// `prepare` runs on the scratch directory before the agent starts (settings, credentials) and returns more
+    /// arguments.
+    init(roots: Roots, socket: String? = nil, extra: [String] = [], sources: Bool = false,
+         prepare: (String) throws -> [String] = { _ in [] }) throws {
         directory = try Fixtures.temporaryDirectory()
         ownsDirectory = socket == nil
         self.socket = socket ?? directory + "/doctor.sock"
+        let prepared = try prepare(directory)
         process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = Self.arguments(roots: roots, socket: self.socket, scratch: directory) + extra
+        process.arguments = Self.arguments(roots: roots, socket: self.socket, scratch: directory, sources: sources) + extra + prepared
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: directory + "/agent.stderr", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: directory + "/agent.stderr")
         try process.run()
         // Ready when the socket answers.
         let deadline = Date().addingTimeInterval(10)
@@ -284,6 +290,9 @@ final class AgentProcess: @unchecked Sendable {
         stop()
         throw AgentTestError.notReady
     }
+
+    /// What the agent logged so far (its journal lines).
+    var log: String { (try? String(contentsOfFile: directory + "/agent.stderr", encoding: .utf8)) ?? "" }
 
     func stop() {
         if process.isRunning {

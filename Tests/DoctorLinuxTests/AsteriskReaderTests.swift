@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func everyReadFromAHealthyAsterisk() throws {
-        let server = try AMIReplayServer()
+        let server = try AMIReplayServer(extra: ["--reload-time", "captured"])
         let (observation, _) = read(server)
         #expect(observation.sessionFailure == nil)
         #expect(observation.asteriskVersion == "22.10.1" && observation.amiVersion == "11.0.0")
@@ -27,12 +27,26 @@ import Testing
         #expect(observation.dahdiChannels?.value?.count == 6 && observation.dahdiSpans?.value?.count == 3)
         let trunk = observation.aors?.value?.first { $0.name == "trunk-provider" }
         #expect(trunk?.staticContacts == ["sip:127.0.0.1:5070"])
-        #expect(server.actions == ["Login", "CoreSettings", "PJSIPShowEndpoints", "PJSIPShowContacts", "PJSIPShowAors",
-                                   "PJSIPShowRegistrationsOutbound", "DAHDIShowChannels", "DAHDIShowStatus", "Logoff"])
+        #expect(observation.coreStatus?.value?.reloadDate == "2026-11-21" && observation.coreStatus?.value?.reloadTime == "05:07:49")
+        #expect(observation.moduleChecks == [AsteriskModuleCheck(module: "chan_sip.so", loaded: .ok(false))])
+        #expect(server.actions == ["Login", "CoreSettings", "CoreStatus", "ModuleCheck", "PJSIPShowEndpoints", "PJSIPShowContacts",
+                                   "PJSIPShowAors", "PJSIPShowRegistrationsOutbound", "DAHDIShowChannels", "DAHDIShowStatus", "Logoff"])
         var golden = observation
         golden.target = "127.0.0.1:5038"   // the port is ephemeral
         try Fixtures.assertGolden(try JSONOutput.encode(golden) + "\n", "ami/observation-healthy.json")
         try AMITestChecks.expectNoSecret(observation)
+    }
+
+    @Test func moduleCheckLoadedAndReloadTimeOfTheServer() throws {
+        let server = try AMIReplayServer("old-asterisk", extra: ["--loaded-module", "chan_sip"])
+        let before = Date().timeIntervalSince1970
+        let (observation, _) = read(server)
+        #expect(observation.moduleLoaded("chan_sip.so") == true)
+        // The server rewrites CoreReload* to its start, in local time: read back with this machine's offset, it is
+        // within a few seconds of now.
+        let offset = TimeZone.current.secondsFromGMT()
+        let reload = try #require(observation.coreStatus?.value?.reloadEpoch(utcOffsetSeconds: offset))
+        #expect(abs(reload - before) < 10)
     }
 
     @Test func nothingRegisteredIsEmptyNotAnError() throws {

@@ -23,6 +23,10 @@ Behaviours (--behaviour):
   no-dahdi-device   DAHDIShowStatus answers "No DAHDI detected"
   deny-pjsip        every PJSIP action answers "Permission denied"
   events            after a Login with "Events: on", send the captured unsolicited events
+
+CoreStatus answers the captured transcript with its CoreStartup/CoreReload date and time rewritten to the moment
+the server started, in local time as Asterisk prints them (--reload-time captured keeps the captured ones).
+ModuleCheck answers "Module not loaded" (Asterisk 22 has no chan_sip) unless the module is named in --loaded-module.
 """
 import argparse
 import os
@@ -49,6 +53,8 @@ def parse_args():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--log")
+    parser.add_argument("--reload-time", default="now", choices=["now", "captured"])
+    parser.add_argument("--loaded-module", action="append", default=[])
     return parser.parse_args()
 
 
@@ -56,6 +62,7 @@ ARGS = parse_args()
 USER = os.environ.get("AMI_REPLAY_USER", "doctor").encode()
 SECRET = os.environ.get("AMI_REPLAY_SECRET", "").encode()
 LOG_LOCK = threading.Lock()
+STARTED = time.localtime()
 
 
 def fixture(name):
@@ -79,8 +86,29 @@ def garbage(seed):
     return b"\x00\xff\xfe\r\n" + bytes(rng.getrandbits(8) for _ in range(4096))
 
 
-def transcript(action, behaviour):
+def core_status():
+    data = fixture("ami-CoreStatus")
+    if ARGS.reload_time == "captured":
+        return data
+    date = time.strftime("%Y-%m-%d", STARTED).encode()
+    clock = time.strftime("%H:%M:%S", STARTED).encode()
+    data = re.sub(rb"(?m)^(Core(?:Startup|Reload)Date: )[^\r\n]*", lambda m: m.group(1) + date, data)
+    return re.sub(rb"(?m)^(Core(?:Startup|Reload)Time: )[^\r\n]*", lambda m: m.group(1) + clock, data)
+
+
+def module_check(fields):
+    module = fields.get(b"module", b"").decode(errors="replace")
+    base = module.split(".")[0] + ".so"
+    loaded = base in [m.split(".")[0] + ".so" for m in ARGS.loaded_module]
+    return fixture("dahdi-constructed/ami-ModuleCheck." + ("loaded" if loaded else "not-loaded"))
+
+
+def transcript(action, behaviour, fields=None):
     name = action.decode(errors="replace")
+    if name == "CoreStatus":
+        return core_status()
+    if name == "ModuleCheck":
+        return module_check(fields or {})
     if behaviour == "deny-pjsip" and name.startswith("PJSIP"):
         return fixture("ami-action-before-login")
     if behaviour == "old-asterisk" and name == "CoreSettings":
@@ -176,7 +204,7 @@ class Handler(socketserver.BaseRequestHandler):
                 for chunk in huge_endpoint_list(ARGS.items):
                     sock.sendall(with_action_id(chunk, action_id))
                 continue
-            answer = with_action_id(transcript(action, behaviour), action_id)
+            answer = with_action_id(transcript(action, behaviour, fields), action_id)
             if behaviour == "close-mid-list" and action == b"PJSIPShowEndpoints":
                 messages = answer.split(b"\r\n\r\n")
                 items = [m for m in messages if m.startswith(b"Event: EndpointList\r\n")]

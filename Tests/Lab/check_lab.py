@@ -658,6 +658,82 @@ def validate_schema(checks, out):
 
 
 # Scenario -> its assertions, each run even when another raised (one unreadable file does not hide the rest).
+def agent_document(out, name):
+    """agent_get.py's output: the HTTP status code, then the JSON body."""
+    code, _, body = read(out, name).partition("\n")
+    return int(code), json.loads(body)
+
+
+def root_ids(report):
+    return sorted({f["id"] for f in report.get("findings", [])})
+
+
+def prom_value(text, series):
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    return None
+
+
+def check_agent(checks, out):
+    """The agent while the box changes under it (see the scenario's steps.sh): each phase's socket answers and
+    textfile follow the kernel, dahdi_scan agrees, and the agent neither crashes nor steals a live socket."""
+    phases = ["1-healthy", "2-red", "3-healthy-again", "4-unloaded", "5-reloaded", "6-ami-gone", "7-writable-again"]
+    reports = {}
+    for phase in phases:
+        checks.eq(f"agent alive at phase {phase}", read(out, f"agent-{phase}.alive").strip(), "alive")
+        code, report = agent_document(out, f"agent-{phase}.report")
+        checks.eq(f"/v1/report answers 200 at phase {phase}", code, 200)
+        reports[phase] = report
+        hcode, health = agent_document(out, f"agent-{phase}.health")
+        checks.eq(f"/v1/health status follows the report at {phase}", health.get("status"), report.get("status"))
+        checks.eq(f"/v1/health code at {phase}", hcode, 200 if report.get("status") == "OK" else 503)
+        kernel = [s for s in health.get("sources", []) if s["name"] == "kernel"]
+        checks.true(f"the kernel source keeps reading at {phase}", bool(kernel) and kernel[0]["runs"] >= 2, str(kernel))
+        prom = read(out, f"agent-{phase}.prom")
+        checks.true(f"the textfile is complete at {phase}", prom.endswith("\n") and "dahdi_doctor_up" in prom)
+        checks.eq(f"promtool accepts the textfile of {phase}", read(out, f"agent-{phase}.prom.promtool.rc").strip(), "0")
+    red, healthy = reports["2-red"], reports["1-healthy"]
+    checks.true("span alarms appear when the spans are recreated in RED/YELLOW",
+                {"span-red-alarm", "span-yellow-alarm"} <= set(root_ids(red)), str(root_ids(red)))
+    checks.eq("no span alarm while the link is wired", [i for i in root_ids(healthy) if i.startswith("span-")], [])
+    checks.eq("the alarms clear again", [i for i in root_ids(reports["3-healthy-again"]) if i.startswith("span-")], [])
+    checks.eq("the red textfile says span 1 red", prom_value(read(out, "agent-2-red.prom"), 'dahdi_span_alarm{span="1",alarm="red"}'), 1.0)
+    checks.eq("the healthy textfile says span 1 not red",
+              prom_value(read(out, "agent-1-healthy.prom"), 'dahdi_span_alarm{span="1",alarm="red"}'), 0.0)
+    unloaded = reports["4-unloaded"]
+    checks.true("the unloaded driver is the root finding",
+                bool({"driver-not-loaded", "control-device-missing"} & set(root_ids(unloaded))), str(root_ids(unloaded)))
+    checks.eq("no span is left once the driver is gone", unloaded.get("spans"), 0)
+    checks.eq("the textfile says the ioctl source is down", prom_value(read(out, "agent-4-unloaded.prom"), 'dahdi_doctor_up{source="ioctl"}'), 0.0)
+    reloaded = reports["5-reloaded"]
+    checks.eq("reloaded: both spans back", (reloaded.get("spans"), reloaded.get("channels")), (2, 48))
+    checks.eq("reloaded: the same root findings as before the unload", root_ids(reloaded), root_ids(healthy))
+    log = read(out, "agent.log")
+    checks.true("the reload was heard as hotplug events", "rescanning after hotplug: add dahdi" in log)
+    checks.true("the unload was heard as hotplug events", "rescanning after hotplug: remove dahdi" in log
+                or "rescanning after hotplug: unbind dahdi" in log)
+    gone = reports["6-ami-gone"]
+    ami = [s for s in gone.get("sources", []) if s["name"] == "ami"]
+    checks.true("the AMI peer gone is reported", bool(ami) and not ami[0]["available"], str(ami))
+    checks.true("...as a finding", "ami-unreachable" in root_ids(gone), str(root_ids(gone)))
+    checks.true("the event session noticed", "AMI event session lost" in log)
+    checks.eq("AMI loss logged once per reason, not per attempt", log.count("AMI event session lost: connect"), 1)
+    checks.true("the read-only textfile directory is reported once", log.count("cannot write metrics") == 1, log.count("cannot write metrics"))
+    checks.true("...and its recovery", "metrics are written again" in log)
+    checks.true("the textfile stayed whole while read-only", read(out, "agent-7-readonly.prom").endswith("\n"))
+    checks.eq("promtool accepts it", read(out, "agent-7-readonly.prom.promtool.rc").strip(), "0")
+    checks.eq("a second agent is refused (exit 69)", rc(out, "agent-second"), 69)
+    checks.true("...saying why", "another agent is already listening" in read(out, "agent-second.err"))
+    checks.eq("an agent whose socket directory cannot be made exits 69", rc(out, "agent-readonly-run"), 69)
+    checks.true("...saying why", "Read-only file system" in read(out, "agent-readonly-run.err"))
+    checks.true("the live agent still answers after both", read(out, "agent-8-after-intruders.health").split("\n")[0] in ("200", "503"))
+    checks.eq("SIGTERM: exit 0", read(out, "agent.rc").strip(), "0")
+    checks.eq("SIGTERM: socket removed", read(out, "agent-socket-after-stop.txt").strip(), "absent")
+    checks.eq("SIGTERM: the textfile is left valid", read(out, "agent-9-final.prom.promtool.rc").strip(), "0")
+    checks.true("no crash in the kernel log", "Call Trace" not in read(out, "dmesg.txt") and "BUG" not in read(out, "dmesg.txt"))
+
+
 SCENARIOS = {
     "healthy": [check_healthy, check_report_healthy, check_verify_healthy],
     "no-driver": [check_no_driver, check_report_no_driver],
@@ -670,6 +746,7 @@ SCENARIOS = {
     "driver-not-loaded": [check_driver_not_loaded],
     "demo": [check_demo],
     "ami-no-chan-dahdi": [check_ami_no_chan_dahdi],
+    "agent": [check_agent],
 }
 
 

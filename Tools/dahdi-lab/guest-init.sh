@@ -38,6 +38,8 @@ mount -t devtmpfs devtmpfs "$H/dev" || die "mount $H/dev"
 mkdir -p "$H/dev/pts" && mount -t devpts devpts "$H/dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs "$H/tmp" || die "mount $H/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$H/run" || die "mount $H/run"
+# The DAHDI modules where the steps can reach them, for scenarios that unload and reload the driver.
+mkdir -p "$H/run/lab/dahdi" && cp /lab/dahdi/* "$H/run/lab/dahdi/" || die "copy the modules to $H/run/lab/dahdi"
 mkdir -p "$H/run/lock" "$H/dev/shm"
 mount -t tmpfs -o mode=1777 tmpfs "$H/dev/shm" || die "mount $H/dev/shm"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 lab "$H/mnt" || die "cannot mount the lab share (9p tag lab) on $H/mnt"

@@ -32,6 +32,8 @@ public struct AgentState: Sendable {
     /// How many transitions were dropped to respect the cap, so a reader knows the history is incomplete.
     public private(set) var droppedTransitions = 0
     public let historyCap: Int
+    /// What each source has done (runs, last answer, running now), as of the last update.
+    public private(set) var sources: [SourceActivity] = []
 
     public init(historyCap: Int = AgentState.defaultHistoryCap) {
         self.historyCap = max(1, historyCap)
@@ -50,6 +52,8 @@ public struct AgentState: Sendable {
             droppedTransitions += excess
         }
     }
+
+    public mutating func update(sources: [SourceActivity]) { self.sources = sources }
 
     /// The findings raised and cleared from `old` to `new`, keyed by finding key, folded consequences included (a
     /// channel alarm folded under a span alarm is still a change on that channel). The first run raises everything
@@ -79,8 +83,41 @@ public struct EventHistory: Sendable, Hashable, Codable {
     public var historyCap: Int
     public var dropped: Int
     public var events: [Transition]
+    /// Findings that came and went repeatedly within the flap window: a span or contact that keeps bouncing.
+    public var flapping: [Flap]
 
-    public init(_ state: AgentState) {
+    public init(_ state: AgentState, flapWindowSeconds: Double = Flap.defaultWindow, minimumTransitions: Int = Flap.defaultMinimum) {
         historyCap = state.historyCap; dropped = state.droppedTransitions; events = state.transitions
+        flapping = Flap.detect(state.transitions, windowSeconds: flapWindowSeconds, minimumTransitions: minimumTransitions)
+    }
+}
+
+/// A finding that was raised and cleared again and again: `minimumTransitions` or more transitions of the same key
+/// within `windowSeconds` before the newest transition in the history.
+public struct Flap: Sendable, Hashable, Codable {
+    public static let defaultWindow = 3600.0
+    /// Raised, cleared, raised, cleared: two full cycles in the window.
+    public static let defaultMinimum = 4
+
+    public var key: String
+    public var id: String
+    public var subject: String
+    public var transitions: Int
+    /// Unix seconds of the first and the last transition counted.
+    public var firstAt: Double
+    public var lastAt: Double
+    /// Whether the finding is raised now (its last transition).
+    public var raisedNow: Bool
+
+    public static func detect(_ transitions: [Transition], windowSeconds: Double, minimumTransitions: Int) -> [Flap] {
+        guard let newest = transitions.last?.at else { return [] }
+        let recent = transitions.filter { newest - $0.at <= windowSeconds }
+        var byKey: [String: [Transition]] = [:]
+        for transition in recent { byKey[transition.key, default: []].append(transition) }
+        return byKey.compactMap { key, list -> Flap? in
+            guard list.count >= minimumTransitions, let first = list.first, let last = list.last else { return nil }
+            return Flap(key: key, id: last.id, subject: last.subject, transitions: list.count, firstAt: first.at,
+                        lastAt: last.at, raisedNow: last.kind == .raised)
+        }.sorted { ($0.transitions, $1.key) > ($1.transitions, $0.key) }
     }
 }

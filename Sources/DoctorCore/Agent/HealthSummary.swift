@@ -13,6 +13,8 @@ public struct HealthSummary: Sendable, Hashable, Codable {
     public var generatedAt: Double
     /// Seconds the last observation and diagnosis took.
     public var lastRunDuration: Double
+    /// Each source's schedule and last read (agent only): overdue ones are also findings (`source-overdue`).
+    public var sources: [SourceActivity]
 
     public init(_ state: AgentState, generator: String) {
         self.generator = generator
@@ -24,6 +26,7 @@ public struct HealthSummary: Sendable, Hashable, Codable {
             generatedAt = 0
         }
         lastRunDuration = state.lastRunDuration
+        sources = state.sources
     }
 
     /// The HTTP status of `/v1/health`: 200 only when the box is OK, so a plain `curl --fail` is a health check.

@@ -20,6 +20,10 @@ public struct AsteriskObservation: Sendable, Hashable, Codable {
     public var dahdiSpans: AMIResult<[AsteriskDahdiSpan]>?
     /// PJSIPShowEndpoint for each endpoint of the gateway list (nil when there is none).
     public var endpointDetails: [AsteriskEndpointLookup]?
+    /// CoreStatus: start and last reload times (nil in observations saved before it was asked).
+    public var coreStatus: AMIResult<AsteriskCoreStatus>?
+    /// ModuleCheck for the modules the legacy checks need (chan_sip.so).
+    public var moduleChecks: [AsteriskModuleCheck]?
 
     public init(target: String, tls: Bool = false, tlsVerified: Bool? = nil, sessionFailure: AMIFailure? = nil, asteriskVersion: String? = nil,
                 amiVersion: String? = nil, endpoints: AMIResult<[AsteriskEndpoint]>? = nil,

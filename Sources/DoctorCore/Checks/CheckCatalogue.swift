@@ -1,12 +1,13 @@
 /// Every check family, in pipeline order: the cards on the buses, the driver, span assignment, what the kernel reports now (span alarms,
 /// counters, timing, ports), then the configuration files against it (syntax, system.conf, chan_dahdi.conf, echo
-/// cancellers, fxotune), then Asterisk's view over AMI (session, chan_dahdi, PJSIP), then the gateways. Among independent findings of equal severity, a live outage comes before a mismatch in a
+/// cancellers, fxotune), then Asterisk's view over AMI (session, chan_dahdi, PJSIP), then the gateways, then the agent's own sources. Among independent findings of equal severity, a live outage comes before a mismatch in a
 /// file; causes still fold their consequences whatever the order.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
         HardwareChecks(), DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
         ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
-        AsteriskSessionChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(),
+        AsteriskSessionChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
+        ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),
     ]
 
     public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }

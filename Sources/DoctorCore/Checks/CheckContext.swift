@@ -18,7 +18,7 @@ public struct CheckContext: Sendable {
 
     public var systemConf: SystemConfig? { observation.config.systemConf?.value }
 
-    public var parseIssues: [ParseIssue] { observation.config.parseIssues }
+    public var parseIssues: [ParseIssue] { observation.config.parseIssues + (observation.asteriskSetup?.parseIssues ?? []) }
 
     /// Whether anything on this box says DAHDI should be in use: a configured system.conf, card modules to load,
     /// or the driver itself. A box with none of these is a gateway-only box, and DAHDI's absence is no fault.

@@ -46,14 +46,28 @@ public struct CounterChecks: CheckFamily {
     public init() {}
 
     public func run(_ context: CheckContext) -> [Finding] {
-        guard let second = context.observation.secondSample else { return singleSample(context) }
+        let observation = context.observation
+        // `check --interval`: this reading, then a later one. The agent: its reading from the rate window ago, then
+        // this one.
+        if let second = observation.secondSample {
+            return rises(context, before: observation.dahdi.spans, procBefore: observation.dahdi.proc,
+                         after: second.spans, procAfter: second.proc, interval: second.intervalSeconds)
+        }
+        if let previous = observation.previousSample {
+            return rises(context, before: previous.spans, procBefore: previous.proc,
+                         after: observation.dahdi.spans, procAfter: observation.dahdi.proc, interval: previous.intervalSeconds)
+        }
+        return singleSample(context)
+    }
+
+    func rises(_ context: CheckContext, before beforeSpans: [SpanStatus], procBefore procBeforeList: [ProcSpan],
+               after afterSpans: [SpanStatus], procAfter procAfterList: [ProcSpan], interval: Double) -> [Finding] {
         var findings: [Finding] = []
-        let before = Dictionary(context.observation.dahdi.spans.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
-        let procBefore = Dictionary(context.observation.dahdi.proc.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
-        let procAfter = Dictionary(second.proc.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
-        let interval = second.intervalSeconds
+        let before = Dictionary(beforeSpans.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        let procBefore = Dictionary(procBeforeList.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        let procAfter = Dictionary(procAfterList.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
         var irqDevicesReported = Set<String>()
-        for after in second.spans {
+        for after in afterSpans {
             guard let first = before[after.number] else { continue }
             let subject = context.spanSubject(after.number)
             let source = "DAHDI_SPANSTAT span \(after.number), \(Self.format(interval)) s apart"

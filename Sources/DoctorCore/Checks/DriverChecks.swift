@@ -82,7 +82,7 @@ public struct DriverChecks: CheckFamily {
                 findings.append(Finding(Self.controlDeviceMissing, subject: "DAHDI", message: "dahdi is loaded but \(path) does not exist",
                                         evidence: [Evidence("control device", "absent", source: path),
                                                    Evidence("dahdi module", "loaded", source: "/sys/module/dahdi")],
-                                        key: "driver"))
+                                        key: "driver", causeKey: ContainerChecks.causeKey(context)))
             } else if !context.dahdiConfigured {
                 findings.append(Finding(Self.notInUse, subject: "DAHDI", message: "DAHDI is not loaded and not configured on this box",
                                         evidence: [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
@@ -105,7 +105,8 @@ public struct DriverChecks: CheckFamily {
             }
         case .permissionDenied(let path, let error):
             findings.append(Finding(Self.controlDeviceDenied, subject: "DAHDI", message: "cannot open \(path): \(error.message)",
-                                    evidence: [Evidence("open", error.description, source: path)], key: "driver"))
+                                    evidence: [Evidence("open", error.description, source: path)], key: "driver",
+                                    causeKey: ContainerChecks.causeKey(context)))
         case .failed(let path, let error):
             findings.append(Finding(Self.controlDeviceError, subject: "DAHDI", message: "\(path) fails: \(error)",
                                     evidence: [Evidence("open", error.description, source: path)], key: "driver"))

@@ -16,6 +16,17 @@ public struct Observation: Sendable, Hashable, Codable {
     public var asterisk: AsteriskObservation?
     /// Each gateway of the gateway list: SIP OPTIONS and vendor status. Nil when there is no gateway list.
     public var gateways: [GatewayObservation]?
+    /// The agent's earlier reading of the span counters, `intervalSeconds` before `dahdi` (its rate window), so
+    /// counter rises are measured without a second sample. Nil outside the agent.
+    public var previousSample: CounterSample?
+    /// Sources the agent asked and that have not answered within their deadline; their parts of this observation
+    /// are from their last answer (or missing). Nil or empty outside the agent.
+    public var overdueSources: [OverdueSource]?
+    /// manager.conf, http.conf, ari.conf, sip.conf, asterisk.conf (secrets classified, never kept) and the mtimes of
+    /// the Asterisk files read. Nil when not looked at (observations saved before it existed).
+    public var asteriskSetup: AsteriskSetupObservation?
+    /// Container signs and the /dev/dahdi nodes as seen from here; nil when not looked at.
+    public var container: ContainerObservation?
     /// Telephony cards on the PCI and USB buses (nil in observations saved before the bus scan existed).
     public var hardware: HardwareObservation?
 
@@ -27,7 +38,21 @@ public struct Observation: Sendable, Hashable, Codable {
     }
 }
 
-/// Span counters read again `intervalSeconds` after the first sample.
+/// A source (kernel, ami, gateways) whose read has been running longer than its deadline.
+public struct OverdueSource: Sendable, Hashable, Codable {
+    public var name: String
+    /// Unix seconds when the read that has not finished started.
+    public var runningSince: Double
+    public var deadlineSeconds: Double
+    /// Unix seconds of the last answer the observation still shows; nil when the source never answered.
+    public var lastAnswerAt: Double?
+
+    public init(name: String, runningSince: Double, deadlineSeconds: Double, lastAnswerAt: Double?) {
+        self.name = name; self.runningSince = runningSince; self.deadlineSeconds = deadlineSeconds; self.lastAnswerAt = lastAnswerAt
+    }
+}
+
+/// Span counters read again `intervalSeconds` after the first sample (or, as `previousSample`, before it).
 public struct CounterSample: Sendable, Hashable, Codable {
     public var intervalSeconds: Double
     public var spans: [SpanStatus]

@@ -28,6 +28,9 @@ public struct AsteriskReader: Sendable {
         self.dahdiShowStatus = dahdiShowStatus; self.detailEndpoints = detailEndpoints
     }
 
+    /// Modules whose presence a check needs (ModuleCheck): chan_sip for the sip.conf leftovers.
+    public static let checkedModules = ["chan_sip.so"]
+
     public func read() -> AsteriskObservation {
         var session = Session(reader: self)
         return session.run()
@@ -60,6 +63,11 @@ private struct Session {
         }
         defer { client?.logoff() }
         readCoreSettings()
+        observation.coreStatus = single(AMIAction("CoreStatus"), decode: AsteriskCoreStatus.decode)
+        observation.moduleChecks = AsteriskReader.checkedModules.map { module in
+            let answer = single(AMIAction("ModuleCheck", ["Module": module]), decode: { _ in true })
+            return AsteriskModuleCheck(module: module, loaded: answer.failure.map(AsteriskModuleCheck.interpret) ?? answer)
+        }
         observation.endpoints = list(AMIAction("PJSIPShowEndpoints"), decode: AsteriskEndpoint.decode)
         observation.contacts = list(AMIAction("PJSIPShowContacts"), decode: AsteriskContact.decode)
         observation.aors = list(AMIAction("PJSIPShowAors"), decode: AsteriskAor.decode)
@@ -95,6 +103,20 @@ private struct Session {
             // Without CoreSettings (a user without `system`/`reporting`), the banner still gives the AMI version.
             observation.amiVersion = client.banner.version
             note(error, during: "CoreSettings")
+        }
+    }
+
+    /// A one-reply action (CoreStatus, ModuleCheck), failures kept like a list's.
+    private mutating func single<Value>(_ action: AMIAction, decode: (AMIMessage) -> Value) -> AMIResult<Value> {
+        if let refusal = notAsked(action.name) { return .failed(refusal) }
+        guard let client else { return .failed(AMIFailure(kind: .closed, action: action.name, message: "no session")) }
+        do {
+            let value = decode(try client.action(action))
+            anythingRead = true
+            return .ok(value)
+        } catch {
+            note(error, during: action.name)
+            return .failed(error)
         }
     }
 

@@ -3,4 +3,6 @@ public enum AgentHost {
     public static func effectiveUID() -> UInt32 { system_agentEffectiveUID() }
     /// A group name or a numeric gid.
     public static func groupID(_ nameOrNumber: String) -> UInt32? { system_agentGroupID(named: nameOrNumber) }
+    public static func wallClockSeconds() -> Double { system_wallClockSeconds() }
+    public static func monotonicSeconds() -> Double { system_agentMonotonicSeconds() }
 }
