@@ -29,8 +29,9 @@ import Testing
     @Test func composedObservationsMeasureRisesOverTheWindow() throws {
         var parts = ObservationParts(rateWindowSeconds: 60)
         func kernel(_ at: Double, fe: UInt32) -> KernelPart {
-            let base = observation(spans: [sampleSpan(1, fe: fe)])
-            return KernelPart(observedAt: at, dahdi: base.dahdi, config: base.config)
+            var base = observation(spans: [sampleSpan(1, fe: fe)])
+            base.observedAt = at
+            return KernelPart(base)
         }
         #expect(parts.compose(generator: "t", activities: [], now: 0) == nil)
         parts.record(kernel: kernel(1000, fe: 0))
@@ -62,8 +63,9 @@ import Testing
         #expect(!activity.isOverdue(now: 1070) && activity.isOverdue(now: 1070.5))
 
         var parts = ObservationParts()
-        let base = observation(spans: [sampleSpan(1)])
-        parts.record(kernel: KernelPart(observedAt: 1070.5, dahdi: base.dahdi, config: base.config))
+        var base = observation(spans: [sampleSpan(1)])
+        base.observedAt = 1070.5
+        parts.record(kernel: KernelPart(base))
         let composed = try #require(parts.compose(generator: "t", activities: [activity], now: 1070.5))
         #expect(composed.overdueSources == [OverdueSource(name: "ami", runningSince: 1060, deadlineSeconds: 10, lastAnswerAt: 1002)])
         let report = Diagnosis.run(composed, generator: "t")

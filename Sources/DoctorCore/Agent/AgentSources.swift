@@ -57,25 +57,13 @@ public struct SourceActivity: Sendable, Hashable, Codable {
 }
 
 /// The local part of an observation: what one read of the kernel source returns (the DAHDI readings, the
-/// configuration files, the Asterisk setup files and the container signs).
+/// configuration files, the hardware, the Asterisk setup files, the container signs): an `Observer` observation
+/// without AMI and gateways, which the other sources fill in when composing.
 public struct KernelPart: Sendable, Hashable {
-    public var observedAt: Double
-    public var dahdi: DahdiReadings
-    public var config: ConfigObservation
-    public var asteriskSetup: AsteriskSetupObservation?
-    public var container: ContainerObservation?
+    public var observation: Observation
+    public var observedAt: Double { observation.observedAt }
 
-    public init(observedAt: Double, dahdi: DahdiReadings, config: ConfigObservation,
-                asteriskSetup: AsteriskSetupObservation? = nil, container: ContainerObservation? = nil) {
-        self.observedAt = observedAt; self.dahdi = dahdi; self.config = config
-        self.asteriskSetup = asteriskSetup; self.container = container
-    }
-
-    /// The local part of a whole observation (what `Observer` returns).
-    public init(_ observation: Observation) {
-        self.init(observedAt: observation.observedAt, dahdi: observation.dahdi, config: observation.config,
-                  asteriskSetup: observation.asteriskSetup, container: observation.container)
-    }
+    public init(_ observation: Observation) { self.observation = observation }
 }
 
 /// The latest answer of every source, composed into one observation whenever any of them answers. Pure.
@@ -94,8 +82,9 @@ public struct ObservationParts: Sendable {
     /// Records a kernel read, and its counters in the rate history.
     public mutating func record(kernel part: KernelPart) {
         kernel = part
-        if case .opened = part.dahdi.control {
-            counters.append(CounterReading(at: part.observedAt, spans: part.dahdi.spans, proc: part.dahdi.proc))
+        let dahdi = part.observation.dahdi
+        if case .opened = dahdi.control {
+            counters.append(CounterReading(at: part.observedAt, spans: dahdi.spans, proc: dahdi.proc))
         }
     }
 
@@ -103,12 +92,11 @@ public struct ObservationParts: Sendable {
     /// against the reading one rate window earlier (or the oldest one kept, while the agent is younger than that).
     public func compose(generator: String, activities: [SourceActivity], now: Double) -> Observation? {
         guard let kernel else { return nil }
-        var observation = Observation(generator: generator, observedAt: kernel.observedAt, dahdi: kernel.dahdi,
-                                      config: kernel.config, asterisk: asterisk)
+        var observation = kernel.observation
+        observation.generator = generator
+        observation.asterisk = asterisk
         observation.gateways = gateways
-        observation.asteriskSetup = kernel.asteriskSetup
-        observation.container = kernel.container
-        if case .opened = kernel.dahdi.control {
+        if case .opened = observation.dahdi.control {
             observation.previousSample = counters.baseline(before: kernel.observedAt)
         }
         let overdue = activities.compactMap { $0.overdue(now: now) }
