@@ -18,7 +18,21 @@ struct Scan: ParsableCommand {
     @Flag(help: "Print the inventory as JSON (schema_version 1).")
     var json = false
 
+    /// Hidden, for Tools/bench: time N reads in this process instead of printing the inventory (see ScanBenchmark).
+    @Option(name: .customLong("bench-reads"), help: .hidden)
+    var benchReads: Int?
+
+    func validate() throws {
+        if let benchReads, !(1...100_000).contains(benchReads) {
+            throw ValidationError("--bench-reads must be between 1 and 100000")
+        }
+    }
+
     func run() throws {
+        if let benchReads {
+            print(ScanBenchmark.run(roots: roots.dahdiRoots, reads: benchReads), terminator: "")
+            return
+        }
         let scanner = DahdiScanner(roots: roots.dahdiRoots)
         let readings = scanner.read()
         var inventory = InventoryBuilder.build(readings, generator: "dahdi-doctor \(DahdiDoctor.version)")

@@ -135,6 +135,35 @@ import Glibc
         #expect(codes.filter { $0 == "503" }.count == 50, "\(codes)")
     }
 
+    /// 128 silent clients hold every connection slot (until their 2 s read deadline); the next client waits briefly
+    /// for a slot, then gets a 503 it can read to the end: no reset, even though the agent never read its request.
+    @Test func beyondTheConnectionCapTheAnswerIsAReadable503() throws {
+        let agent = try AgentProcess(roots: .lab)
+        defer { agent.stop() }
+        let holders = try (0..<128).map { _ in try RawClient.connect(agent.socket) }
+        defer { holders.forEach { close($0) } }
+        usleep(300_000)   // the accept loop takes them all (the backlog is served in order)
+        let fd = try RawClient.connect(agent.socket)
+        defer { close(fd) }
+        let start = Date()
+        let request = Array("GET /v1/health HTTP/1.1\r\nHost: agent\r\n\r\n".utf8)
+        #expect(request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count)
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var endedWith: Int32 = -2
+        while endedWith == -2 {
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 1500) > 0 else { break }
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { received += chunk[..<count] } else { endedWith = count == 0 ? 0 : errno }
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let text = String(decoding: received, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 503") && text.contains("too many connections"), "\(text)")
+        #expect(endedWith == 0, "end of stream, not errno \(endedWith)")
+        #expect(elapsed >= 0.04 && elapsed < 1.5, "waited \(elapsed) s for a slot, then refused")
+    }
+
     /// A fault appearing and going away while the agent runs shows in /v1/events as raised then cleared.
     @Test func transitionsFollowTheBox() throws {
         let agent = try AgentProcess(roots: .lab)

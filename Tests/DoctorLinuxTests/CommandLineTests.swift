@@ -72,6 +72,34 @@ import Testing
         #expect(missing.stdout.hasPrefix("DAHDI "))
     }
 
+    @Test func benchReadsTimesEachKindOfReadAndStaysHidden() throws {
+        // Tools/bench's in-process measurement. A regular file as /dev/dahdi/ctl: it opens, every ioctl fails ENOTTY.
+        let dev = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dev) }
+        try FileManager.default.createDirectory(atPath: dev + "/dahdi", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dev + "/dahdi/ctl", contents: Data())
+        let result = try Binary.run(["scan", "--bench-reads", "3", "--sysfs-root", lab + "/sys", "--procfs-root", lab + "/proc",
+                                     "--devfs-root", dev])
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        for (line, kind) in zip(lines, ["ioctls", "full"]) {
+            let fields = Dictionary(uniqueKeysWithValues: line.split(separator: " ").map {
+                let pair = $0.split(separator: "=", maxSplits: 1)
+                return (String(pair[0]), pair.count == 2 ? String(pair[1]) : "")
+            })
+            #expect(fields["bench"] == kind && fields["reads"] == "3" && fields["control"] == "opened")
+            #expect(fields["spans"] == "0" && fields["channels"] == "0")
+            #expect(fields["failures"] == "2", "GETVERSION and the first SPANSTAT fail ENOTTY: \(line)")
+            let times = ["min_us", "median_us", "p90_us"].compactMap { fields[$0].flatMap(Double.init) }
+            #expect(times.count == 3 && times[0] <= times[1] && times[1] <= times[2], "\(line)")
+        }
+        let missing = try Binary.run(["scan", "--bench-reads", "1", "--sysfs-root", dev, "--procfs-root", dev, "--devfs-root", dev + "/none"])
+        #expect(missing.stdout.hasPrefix("bench=ioctls reads=1 control=missing spans=0"))
+        #expect(try Binary.run(["scan", "--bench-reads", "0"]).status == 64)
+        #expect(!(try Binary.run(["scan", "--help"]).stdout.contains("bench")))
+    }
+
     @Test func usageErrorsAreSixtyFour() throws {
         let result = try Binary.run(["scan", "--no-such-flag"])
         #expect(result.status == 64)

@@ -131,6 +131,9 @@ public enum ProcDahdiParser {
         return (label, value)
     }
 
+    /// `Signalling.kernelNames`, longest name first; sorted once, not for every channel line.
+    static let longestFirstSignallingNames = Signalling.kernelNames.sorted { $0.1.count > $1.1.count }
+
     /// `  25 DYN/loc/1:1/1 FXOKS (In use) RED (EC: MG2 - INACTIVE) `
     static func parseChannel(_ line: Substring) -> ProcChannel? {
         guard let space = line.firstIndex(of: " "), let number = Int(line[..<space]) else { return nil }
@@ -147,8 +150,7 @@ public enum ProcDahdiParser {
             rest = rest[..<ecStart.lowerBound].trimmingWhitespace()
         }
         // Signalling names may contain spaces ("SF (ToneOnly)"), so match the longest known name first.
-        let names = Signalling.kernelNames.sorted { $0.1.count > $1.1.count }
-        if let match = names.first(where: { rest.hasPrefix($0.1 + " ") || rest == $0.1 }) {
+        if let match = longestFirstSignallingNames.first(where: { rest.hasPrefix($0.1 + " ") || rest == $0.1 }) {
             channel.signalling = match.0
             rest = rest.dropFirst(match.1.count).trimmingWhitespace()
         }

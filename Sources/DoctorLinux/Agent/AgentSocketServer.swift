@@ -7,12 +7,15 @@ import DoctorCore
 import Synchronization
 
 /// The agent's HTTP/1.1 server on a Unix socket: one request per connection, one thread per connection up to a
-/// cap, so a slow client holds only its own thread and only until its deadline. Every connection is checked
+/// cap (beyond it, after a short wait for a slot, 503), so a slow client holds only its own thread and only until its deadline. Every connection is checked
 /// against the allow list with SO_PEERCRED before a byte of its request is looked at.
 public final class AgentSocketServer: Sendable {
     public struct Limits: Sendable {
         /// Connections served at once; more are answered 503 at once rather than queued behind slow ones.
         public var maxConnections = 128
+        /// How long a connection beyond the cap waits for a slot before it is answered 503 (the accept loop waits
+        /// with it, so a flood of slow clients delays accepting by at most this much per connection).
+        public var slotWait = 0.05
         public var headLimit = AgentHTTPRequestParser.defaultHeadLimit
         /// From accept to a complete request head: a client that is slower is answered 408.
         public var readDeadline = 2.0
@@ -81,8 +84,7 @@ public final class AgentSocketServer: Sendable {
     private func acceptLoop() {
         while !stopping.load(ordering: .sequentiallyConsistent) {
             guard case .success(let accepted) = system_agentAccept(listenFD, milliseconds: 100), let client = accepted else { continue }
-            if active.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue > limits.maxConnections {
-                active.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            guard claimSlot() else {
                 reject(client, .error(503, "too many connections"))
                 continue
             }
@@ -97,9 +99,25 @@ public final class AgentSocketServer: Sendable {
         }
     }
 
+    /// On the accept thread, so it never waits for the client: answers, then discards the request if it has
+    /// already arrived (closing a Unix socket with unread input resets the peer, which could then lose the answer).
+    /// A connection slot: at once when one is free, else after waiting up to `limits.slotWait` for one (a burst
+    /// of quick requests is served rather than refused; connections meanwhile wait in the listen backlog).
+    private func claimSlot() -> Bool {
+        let deadline = system_agentMonotonicSeconds() + limits.slotWait
+        while true {
+            if active.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue <= limits.maxConnections { return true }
+            active.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            if system_agentMonotonicSeconds() >= deadline || stopping.load(ordering: .relaxed) { return false }
+            system_agentSleep(milliseconds: 1)
+        }
+    }
+
     private func reject(_ client: CInt, _ response: AgentHTTPResponse) {
         system_agentSetSendTimeout(client, milliseconds: 200)
         _ = system_agentSendAll(client, response.serialized)
+        system_agentShutdownWrite(client)
+        system_agentDiscardPending(client, limit: 64 * 1024)
         system_agentClose(client)
     }
 

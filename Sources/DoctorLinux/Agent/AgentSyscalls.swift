@@ -173,6 +173,20 @@ func system_agentSendAll(_ fd: CInt, _ bytes: [UInt8]) -> Result<Void, SystemErr
     return .success(())
 }
 
+/// Reads and discards what has already arrived, without waiting (MSG_DONTWAIT), at most `limit` bytes.
+func system_agentDiscardPending(_ fd: CInt, limit: Int) {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    var discarded = 0
+    while discarded < limit {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, CInt(MSG_DONTWAIT)) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { return }
+        discarded += count
+    }
+}
+
+func system_agentSleep(milliseconds: CInt) { _ = poll(nil, 0, milliseconds) }
+
 func system_agentShutdownWrite(_ fd: CInt) { _ = shutdown(fd, CInt(SHUT_WR)) }
 func system_agentClose(_ fd: CInt) { _ = close(fd) }
 

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Tools/bench, guest side: runs inside the dahdi-lab guest (the real DAHDI driver) after steps.sh has applied the
+box's system.conf, and writes $OUT/bench.json. Lab-only; see Tools/bench.
+
+Measures, all in this boot:
+  * whole process: `dahdi-doctor scan`, `dahdi-doctor scan --json`, `dahdi_scan`, `lsdahdi`, each run --runs times
+    (round robin, after one untimed warm-up run each), wall time from spawn to exit and the child's CPU time;
+  * in process: `dahdi-walk READS` (C floor: the same ioctls) and `dahdi-doctor scan --bench-reads READS`,
+    alternated --rounds times;
+  * optionally the agent at rest for --agent-seconds: CPU share and resident memory from /proc/PID/{stat,status}.
+"""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def spawn_timed(argv):
+    """Runs argv with stdout/stderr to /dev/null; returns (wall_ms, cpu_ms, status)."""
+    actions = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+    t0 = time.monotonic_ns()
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    _, status, usage = os.wait4(pid, 0)
+    wall = (time.monotonic_ns() - t0) / 1e6
+    return wall, (usage.ru_utime + usage.ru_stime) * 1000, os.waitstatus_to_exitcode(status)
+
+
+def quantile(values, q):
+    s = sorted(values)
+    i = max(0, min(len(s) - 1, int(-(-q * len(s) // 1)) - 1))
+    return s[i]
+
+
+def summary(values):
+    return {"n": len(values), "median": statistics.median(values), "p90": quantile(values, 0.9),
+            "min": min(values), "max": max(values)}
+
+
+def parse_bench_lines(text):
+    out = {}
+    for line in text.splitlines():
+        fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
+        if "bench" in fields:
+            kind = fields.pop("bench")
+            out[kind] = {k: (v if k == "control" else float(v)) for k, v in fields.items()}
+    return out
+
+
+def whole_process(doctor, runs):
+    commands = {
+        "dahdi-doctor scan": [doctor, "scan"],
+        "dahdi-doctor scan --json": [doctor, "scan", "--json"],
+        "dahdi_scan": ["dahdi_scan"],
+        "lsdahdi": ["lsdahdi"],
+    }
+    wall = {k: [] for k in commands}
+    cpu = {k: [] for k in commands}
+    status = {}
+    for name, argv in commands.items():
+        status[name] = spawn_timed(argv)[2]   # warm-up: page cache, 9p cache
+    names = list(commands)
+    for i in range(runs):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            w, c, rc = spawn_timed(commands[name])
+            wall[name].append(w)
+            cpu[name].append(c)
+            status[name] = status[name] or rc
+    return {name: {"argv": " ".join(a if a != doctor else "dahdi-doctor" for a in argv),
+                   "wall_ms": summary(wall[name]), "cpu_ms": summary(cpu[name]), "rc": status[name]}
+            for name, argv in commands.items()}
+
+
+def in_process(doctor, reads, rounds):
+    rows = []
+    for _ in range(rounds):
+        floor = subprocess.run(["dahdi-walk", str(reads)], capture_output=True, text=True)
+        ours = subprocess.run([doctor, "scan", "--bench-reads", str(reads)], capture_output=True, text=True)
+        if floor.returncode != 0 or ours.returncode != 0:
+            raise SystemExit(f"in-process bench failed: dahdi-walk rc={floor.returncode} {floor.stderr!r}; "
+                             f"dahdi-doctor rc={ours.returncode} {ours.stderr!r}")
+        row = parse_bench_lines(floor.stdout)
+        row.update(parse_bench_lines(ours.stdout))
+        rows.append(row)
+    return rows
+
+
+def http_get(path, target):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect(path)
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: agent\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+
+def proc_sample(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    cpu_ticks = int(fields[11]) + int(fields[12])   # utime, stime (fields 14 and 15 of stat)
+    status = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            status[key] = value.strip()
+    with open("/proc/stat") as f:
+        cpu = [int(x) for x in f.readline().split()[1:]]
+    return {"t": time.monotonic(), "ticks": cpu_ticks, "rss_kib": int(status["VmRSS"].split()[0]),
+            "hwm_kib": int(status["VmHWM"].split()[0]), "threads": int(status["Threads"]),
+            "box_idle": cpu[3] + cpu[4], "box_total": sum(cpu[:8])}
+
+
+def agent_at_rest(doctor, etc_root, seconds, interval):
+    sock = "/run/dahdi-doctor-bench/doctor.sock"
+    argv = [doctor, "agent", "--socket", sock, "--interval", str(interval), "--etc-root", etc_root,
+            "--config", "/nonexistent/dahdi-doctor.toml", "--no-gateways", "--no-ami"]
+    t0 = time.monotonic()
+    agent = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ready = None
+    while time.monotonic() - t0 < 60:
+        try:
+            if http_get(sock, "/v1/health").startswith(b"HTTP/1.1"):
+                ready = time.monotonic() - t0
+                break
+        except OSError:
+            time.sleep(0.1)
+    if ready is None:
+        agent.kill()
+        raise SystemExit("agent did not answer within 60 s: " + agent.stderr.read().decode(errors="replace"))
+    time.sleep(1)   # past the first run
+    samples = [proc_sample(agent.pid)]
+    while samples[-1]["t"] - samples[0]["t"] < seconds:
+        time.sleep(1)
+        samples.append(proc_sample(agent.pid))
+    report = http_get(sock, "/v1/report")
+    agent.terminate()
+    rc = agent.wait(timeout=30)
+    first, last = samples[0], samples[-1]
+    elapsed = last["t"] - first["t"]
+    rss = [s["rss_kib"] for s in samples]
+    body = report.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in report else b""
+    try:
+        summary_line = json.loads(body).get("summary", "")
+    except ValueError:
+        summary_line = ""
+    return {"argv": " ".join(a if a != doctor else "dahdi-doctor" for a in argv), "seconds": elapsed,
+            "interval_s": interval, "ready_s": ready,
+            "cpu_share": (last["ticks"] - first["ticks"]) / CLK_TCK / elapsed,
+            "cpu_s": (last["ticks"] - first["ticks"]) / CLK_TCK,
+            "rss_kib_first": rss[0], "rss_kib_last": rss[-1], "rss_kib_min": min(rss), "rss_kib_max": max(rss),
+            "hwm_kib": last["hwm_kib"], "threads": last["threads"],
+            "box_busy_share": 1 - (last["box_idle"] - first["box_idle"]) / max(1, last["box_total"] - first["box_total"]),
+            "report_summary": summary_line, "exit": rc}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--doctor", required=True)
+    p.add_argument("--label", required=True)
+    p.add_argument("--runs", type=int, default=11)
+    p.add_argument("--reads", type=int, default=50)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--agent-seconds", type=float, default=0)
+    p.add_argument("--agent-interval", type=float, default=5)
+    p.add_argument("--etc-root", required=True)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+
+    scan = json.loads(subprocess.run([a.doctor, "scan", "--json"], capture_output=True, text=True).stdout)
+    spans = scan.get("spans", [])
+    result = {"label": a.label, "kernel": os.uname().release,
+              "box": {"spans": len(spans), "channels": sum(len(s.get("channels", [])) for s in spans),
+                      "alarms": sorted({s.get("alarm_summary", "?") for s in spans})},
+              "whole_process": whole_process(a.doctor, a.runs),
+              "in_process": in_process(a.doctor, a.reads, a.rounds)}
+    if a.agent_seconds > 0:
+        result["agent"] = agent_at_rest(a.doctor, a.etc_root, a.agent_seconds, a.agent_interval)
+    with open(os.path.join(a.out, "bench.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print(json.dumps(result["box"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
