@@ -721,6 +721,8 @@ def check_agent(checks, out):
     checks.eq("AMI loss logged once per reason, not per attempt", log.count("AMI event session lost: connect"), 1)
     checks.true("the read-only textfile directory is reported once", log.count("cannot write metrics") == 1, log.count("cannot write metrics"))
     checks.true("...and its recovery", "metrics are written again" in log)
+    checks.true("the socket answers while /run is read-only",
+                read(out, "agent-7-run-readonly.health").split("\n")[0] in ("200", "503"))
     checks.true("the textfile stayed whole while read-only", read(out, "agent-7-readonly.prom").endswith("\n"))
     checks.eq("promtool accepts it", read(out, "agent-7-readonly.prom.promtool.rc").strip(), "0")
     checks.eq("a second agent is refused (exit 69)", rc(out, "agent-second"), 69)

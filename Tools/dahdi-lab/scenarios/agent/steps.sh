@@ -4,7 +4,7 @@
 #   1 healthy (two loc spans OK)          2 spans destroyed and recreated by dahdi_cfg into RED/YELLOW
 #   3 healthy again                       4 the whole DAHDI driver unloaded (rmmod, retried while busy)
 #   5 the driver reloaded (hotplug)       6 the AMI peer (the replay server) killed
-#   7 the textfile directory read-only, then writable again
+#   7 the textfile directory read-only, then writable again; /run read-only for a moment
 #   8 a second agent on the live socket (refused), and one whose /run directory is read-only (refused)
 #   9 SIGTERM: exit 0, socket removed, textfile still valid
 # Each phase saves agent-N-*.{health,report,events,prom}; Tests/Lab/check_lab.py judges them.
@@ -141,6 +141,10 @@ sleep 3
 cp "$TEXTFILES/dahdi_doctor.prom" "$OUT/agent-7-readonly.prom"
 $GET "$SOCK" /v1/health >"$OUT/agent-7-readonly.health" 2>&1
 mount -o remount,rw "$TEXTFILES"
+# /run itself read-only while the agent serves from it: the bound socket keeps answering.
+mount -o remount,ro /run
+$GET "$SOCK" /v1/health >"$OUT/agent-7-run-readonly.health" 2>&1
+mount -o remount,rw /run
 sleep 3
 snapshot 7 writable-again
 
