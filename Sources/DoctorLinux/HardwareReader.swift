@@ -98,6 +98,7 @@ public struct HardwareReader: Sendable {
         return facts
     }
 
+    /// Every device of a subsystem, as libudev enumerates it (the sysfs readers use it too).
     static func forEachDevice(_ udev: OpaquePointer, subsystem: String, _ body: (OpaquePointer) -> Void) {
         guard let enumerate = udev_enumerate_new(udev) else { return }
         defer { udev_enumerate_unref(enumerate) }

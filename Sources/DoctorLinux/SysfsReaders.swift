@@ -70,17 +70,8 @@ public struct UdevSysfsReader: Sendable {
 
     /// Reads every attribute eagerly (then releases the udev objects), so the returned values own no C state.
     private func objects(_ udev: OpaquePointer, subsystem: String) -> [SysfsObject] {
-        guard let enumerate = udev_enumerate_new(udev) else { return [] }
-        defer { udev_enumerate_unref(enumerate) }
-        udev_enumerate_add_match_subsystem(enumerate, subsystem)
-        udev_enumerate_scan_devices(enumerate)
         var result: [SysfsObject] = []
-        var entry = udev_enumerate_get_list_entry(enumerate)
-        while let current = entry {
-            defer { entry = udev_list_entry_get_next(current) }
-            guard let syspath = udev_list_entry_get_name(current),
-                  let device = udev_device_new_from_syspath(udev, syspath) else { continue }
-            defer { udev_device_unref(device) }
+        HardwareReader.forEachDevice(udev, subsystem: subsystem) { device in
             let name = String(cString: udev_device_get_sysname(device))
             let parent = udev_device_get_parent(device).flatMap { udev_device_get_sysname($0) }.map { String(cString: $0) }
             var attributes: [String: String] = [:]
