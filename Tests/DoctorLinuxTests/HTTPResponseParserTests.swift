@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DoctorCore
 @testable import DoctorLinux
@@ -99,5 +100,26 @@ import Testing
         #expect(HTTPClient.redirectTarget(location: "//gw?a=b", from: "/") == "/?a=b")
         #expect(HTTPClient.redirectTarget(location: "https://192.168.1.60/", from: "/") == nil)
         #expect(HTTPClient.redirectTarget(location: "", from: "/a") == "/a")
+    }
+
+    /// Found by Tools/fuzz (fuzz-gateway-http): a 2061-byte head was refused as too large when it came in small reads,
+    /// but parsed (and refused for a header without a colon) when it came in one. The cap now holds either way.
+    @Test func headLimitDoesNotDependOnReads() throws {
+        let path = #filePath.split(separator: "/").dropLast(2).joined(separator: "/")
+            + "/DoctorCoreTests/Fixtures/fuzz-regressions/gateway-http-head-over-limit-in-one-read"
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "/" + path)))
+        #expect(bytes.count > 2048)
+        for readSize in [1, 7, 512, 2048, bytes.count] {
+            var parser = HTTPResponseParser(bodyLimit: 4096, headLimit: 2048)
+            #expect(throws: HTTPParseError.headTooLarge(limit: 2048), "reads of \(readSize) bytes") {
+                var start = 0
+                while start < bytes.count {
+                    let end = min(bytes.count, start + readSize)
+                    _ = try parser.feed(bytes[start..<end])
+                    start = end
+                }
+                _ = try parser.finish()
+            }
+        }
     }
 }

@@ -101,6 +101,10 @@ public enum AgentHTTPRequestParser {
     }
 
     private static func requestLine(_ line: [UInt8]) throws(AgentHTTPRequestError) -> (String, String, String) {
+        // The method first, as checkPartialRequestLine judges it, so the answer does not depend on how the bytes
+        // were split across reads.
+        let method = line.prefix { $0 != UInt8(ascii: " ") }
+        guard method.allSatisfy(isTokenByte) else { throw .malformed("the method is not a token") }
         let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformed("the request line is not METHOD TARGET VERSION") }
         guard !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte) else { throw .malformed("the method is not a token") }

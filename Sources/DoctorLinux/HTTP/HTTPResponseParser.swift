@@ -80,6 +80,8 @@ struct HTTPResponseParser {
                     return nil
                 }
                 headScanned = 0
+                // The same cap whether the head came in one read or in many.
+                if next - position > headLimit { throw .headTooLarge(limit: headLimit) }
                 let parsed = try Self.parseHead(buffer[position..<end])
                 position = next
                 if (100...199).contains(parsed.statusCode) && parsed.statusCode != 101 { continue }   // 100 Continue

@@ -27,13 +27,14 @@ public struct SipStreamFramer: Sendable {
         let keepAlive = buffer.prefix { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }.count
         if keepAlive > 0 { buffer.removeFirst(keepAlive) }
         guard !buffer.isEmpty else { return nil }
+        // Judge the start line as soon as it is complete: say early that this is not SIP, instead of waiting for a
+        // blank line that may never come, and give the same error however the reads split the stream.
+        if let lineEnd = buffer.firstIndex(of: UInt8(ascii: "\n")), lineEnd <= limits.maxHeadBytes,
+           case .failure(let error) = SipResponse.startLine(buffer[..<lineEnd]), error.breaksFraming {
+            return fail(error)
+        }
         guard let end = SipMessageHead.end(in: buffer[...], limit: limits.maxHeadBytes) else {
             if buffer.count > limits.maxHeadBytes { return fail(.headTooLarge(limit: limits.maxHeadBytes)) }
-            // Say early that this is not SIP, instead of waiting for a blank line that may never come.
-            if let lineEnd = buffer.firstIndex(of: UInt8(ascii: "\n")),
-               case .failure(let error) = SipResponse.startLine(buffer[..<lineEnd]), error.breaksFraming {
-                return fail(error)
-            }
             return nil
         }
         let head = buffer[..<end.headEnd]

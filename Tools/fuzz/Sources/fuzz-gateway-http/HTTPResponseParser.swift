@@ -1,0 +1,1 @@
+../../../../Sources/DoctorLinux/HTTP/HTTPResponseParser.swift
