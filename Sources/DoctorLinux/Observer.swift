@@ -17,7 +17,9 @@ public struct Observer: Sendable {
         self.monitoringUser = monitoringUser
     }
 
-    public func observe(generator: String, interval: Double?) -> Observation {
+    /// - Parameter knownHardware: the PCI/USB inventory from an earlier read, used instead of enumerating the buses
+    ///   again (the agent re-reads it only at start, on hotplug and once a minute: the buses change only then).
+    public func observe(generator: String, interval: Double?, knownHardware: HardwareObservation? = nil) -> Observation {
         let observedAt = system_wallClockSeconds()
         let readings = DahdiScanner(roots: roots).read()
         var second: CounterSample?
@@ -33,7 +35,8 @@ public struct Observer: Sendable {
                                          monitoringUser: monitoringUser)
         observation.asteriskSetup = setup
         observation.container = ContainerReader(fsRoot: fsRoot, roots: roots, etcRoot: etcRoot).read(asteriskConf: setup.asteriskConf?.value)
-        observation.hardware = HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
+        observation.hardware = knownHardware
+            ?? HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
         return observation
     }
 

@@ -118,11 +118,17 @@ struct Agent: ParsableCommand {
         do {
             let roots = self.roots.dahdiRoots, etcRoot = configOptions.etcRoot, fsRoot = self.roots.fsRoot
             let monitoringUser = amiOptions.monitoringUser(settings.ami)
+            // The PCI/USB inventory changes only with a device event: enumerated at start, on hotplug, and once a
+            // minute in case an event was missed (or every read when there are no hotplug events at all).
+            let hardware = HardwareCache()
             let kernel = try SourceLoop(schedule: schedules[0]) { trigger in
                 if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
+                    let now = Clock.monotonic()
+                    let known = trigger.hasPrefix("hotplug") ? nil : hardware.inventory(now: now)
                     var observed = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: monitoringUser)
-                        .observe(generator: generator, interval: nil)
+                        .observe(generator: generator, interval: nil, knownHardware: known)
+                    if known == nil { hardware.store(observed.hardware, now: now) }
                     observed.config.gatewayEndpoints = gatewayEndpoints
                     let part = KernelPart(observed)
                     return { $0.record(kernel: part) }
@@ -184,6 +190,7 @@ struct Agent: ParsableCommand {
             if !noHotplug {
                 do {
                     try hotplug.start { event in kernel.trigger(event.description) }
+                    hardware.hotplugWorks.store(true, ordering: .releasing)
                 } catch {
                     printError("dahdi-doctor: agent: no hotplug events (\(hotplug.source) netlink: \(error)); rescanning every \(interval) s only")
                 }
@@ -223,6 +230,24 @@ struct Agent: ParsableCommand {
         }
         systemd.notify(["STOPPING=1"])
     }
+}
+
+/// The agent's last PCI/USB inventory. Served from here while hotplug events are heard and the inventory is under
+/// a minute old; otherwise the buses are enumerated again.
+private final class HardwareCache: Sendable {
+    /// Set once the hotplug monitor runs; until then (and without it) the inventory is read every time.
+    let hotplugWorks = Atomic<Bool>(false)
+    private let cached = Mutex<(inventory: HardwareObservation?, at: Double)?>(nil)
+
+    func inventory(now: Double) -> HardwareObservation? {
+        guard hotplugWorks.load(ordering: .acquiring) else { return nil }
+        return cached.withLock { entry in
+            guard let entry, now - entry.at < 60 else { return nil }
+            return entry.inventory
+        }
+    }
+
+    func store(_ inventory: HardwareObservation?, now: Double) { cached.withLock { $0 = (inventory, now) } }
 }
 
 enum AgentExit {
