@@ -139,6 +139,13 @@ func system_readLink(_ path: String) -> String? {
 
 func system_sleepOneSecond() { sleep(1) }
 
+/// Seconds on a clock that never jumps (deadlines must not move when the wall clock is set).
+func system_monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
 func system_wallClockSeconds() -> Double {
     var spec = timespec()
     clock_gettime(CLOCK_REALTIME, &spec)
@@ -268,15 +275,21 @@ enum PollInterest {
     case writable
 }
 
-/// Waits up to `milliseconds` for the descriptor. True when it is ready, or in error or hung up (the next call says
-/// which); false on timeout or EINTR: the caller recomputes the time left and waits again.
+/// Waits up to `milliseconds` (a negative budget is none) for the descriptor. True when it is ready, or in error or
+/// hung up (the next call says which); false when the time ran out. EINTR waits again for what is left of it.
 func system_poll(_ fd: CInt, for interest: PollInterest, milliseconds: CInt) -> Result<Bool, SystemError> {
     var entry = pollfd(fd: fd, events: Int16(interest == .readable ? POLLIN : POLLOUT), revents: 0)
-    let count = poll(&entry, 1, milliseconds)
-    if count > 0 { return .success(true) }
-    if count == 0 { return .success(false) }
-    let code = errno
-    return code == EINTR ? .success(false) : .failure(SystemError(errno: code))
+    let budget = max(0, milliseconds)
+    let deadline = system_monotonicSeconds() + Double(budget) / 1000
+    var wait = budget
+    while true {
+        let count = poll(&entry, 1, wait)
+        if count > 0 { return .success(true) }
+        if count == 0 { return .success(false) }
+        let code = errno
+        guard code == EINTR else { return .failure(SystemError(errno: code)) }
+        wait = CInt(max(0, ((deadline - system_monotonicSeconds()) * 1000).rounded(.up)))
+    }
 }
 
 /// The outcome of a finished non-blocking connect (SO_ERROR): nil when it succeeded.

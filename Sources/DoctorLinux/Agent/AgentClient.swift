@@ -28,13 +28,13 @@ public enum AgentClient {
         defer { system_agentClose(fd) }
         let request = "GET \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: dahdi-doctor-status\r\nConnection: close\r\n\r\n"
         if case .failure(let error) = system_agentSendAll(fd, Array(request.utf8)) { throw .failed(path: path, reason: "send: \(error)") }
-        let deadline = system_agentMonotonicSeconds() + timeout
+        let deadline = system_monotonicSeconds() + timeout
         var parser = HTTPResponseParser(bodyLimit: 64 << 20)
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         do {
             while true {
-                let left = Int32(max(0, (deadline - system_agentMonotonicSeconds()) * 1000))
-                guard left > 0, case .success(true) = system_agentPoll(fd, events: 1 /* POLLIN */, milliseconds: left) else {
+                let left = Int32(max(0, (deadline - system_monotonicSeconds()) * 1000))
+                guard left > 0, case .success(true) = system_poll(fd, for: .readable, milliseconds: left) else {
                     throw AgentClientError.failed(path: path, reason: "no answer within \(timeout) s")
                 }
                 switch chunk.withUnsafeMutableBytes({ system_agentReceive(fd, into: $0) }) {

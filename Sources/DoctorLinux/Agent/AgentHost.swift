@@ -4,5 +4,5 @@ public enum AgentHost {
     /// A group name or a numeric gid.
     public static func groupID(_ nameOrNumber: String) -> UInt32? { system_agentGroupID(named: nameOrNumber) }
     public static func wallClockSeconds() -> Double { system_wallClockSeconds() }
-    public static func monotonicSeconds() -> Double { system_agentMonotonicSeconds() }
+    public static func monotonicSeconds() -> Double { system_monotonicSeconds() }
 }

@@ -104,11 +104,11 @@ public final class AgentSocketServer: Sendable {
     /// A connection slot: at once when one is free, else after waiting up to `limits.slotWait` for one (a burst
     /// of quick requests is served rather than refused; connections meanwhile wait in the listen backlog).
     private func claimSlot() -> Bool {
-        let deadline = system_agentMonotonicSeconds() + limits.slotWait
+        let deadline = system_monotonicSeconds() + limits.slotWait
         while true {
             if active.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue <= limits.maxConnections { return true }
             active.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-            if system_agentMonotonicSeconds() >= deadline || stopping.load(ordering: .relaxed) { return false }
+            if system_monotonicSeconds() >= deadline || stopping.load(ordering: .relaxed) { return false }
             system_agentSleep(milliseconds: 1)
         }
     }
@@ -149,7 +149,7 @@ public final class AgentSocketServer: Sendable {
     }
 
     private func readRequest(_ client: CInt) -> ReadOutcome {
-        let deadline = system_agentMonotonicSeconds() + limits.readDeadline
+        let deadline = system_monotonicSeconds() + limits.readDeadline
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -158,8 +158,8 @@ public final class AgentSocketServer: Sendable {
             } catch {
                 return .refused(.error(error.statusCode, error.reason))
             }
-            let left = Int32(max(0, (deadline - system_agentMonotonicSeconds()) * 1000))
-            guard left > 0, case .success(true) = system_agentPoll(client, events: Int16(POLLIN), milliseconds: left) else {
+            let left = Int32(max(0, (deadline - system_monotonicSeconds()) * 1000))
+            guard left > 0, case .success(true) = system_poll(client, for: .readable, milliseconds: left) else {
                 return .refused(.error(408, "no complete request within \(limits.readDeadline) s"))
             }
             switch chunk.withUnsafeMutableBytes({ system_agentReceive(client, into: $0) }) {
@@ -177,12 +177,12 @@ public final class AgentSocketServer: Sendable {
     /// closing. Closing a Unix socket with unread input resets the peer, which could then lose the answer.
     private func lingeringClose(_ client: CInt) {
         system_agentShutdownWrite(client)
-        let deadline = system_agentMonotonicSeconds() + 0.5
+        let deadline = system_monotonicSeconds() + 0.5
         var drained = 0
         var chunk = [UInt8](repeating: 0, count: 4096)
         while drained < 64 * 1024 {
-            let left = Int32(max(0, (deadline - system_agentMonotonicSeconds()) * 1000))
-            guard left > 0, case .success(true) = system_agentPoll(client, events: Int16(POLLIN), milliseconds: left),
+            let left = Int32(max(0, (deadline - system_monotonicSeconds()) * 1000))
+            guard left > 0, case .success(true) = system_poll(client, for: .readable, milliseconds: left),
                   case .success(let count) = chunk.withUnsafeMutableBytes({ system_agentReceive(client, into: $0) }), count > 0
             else { return }
             drained += count

@@ -109,7 +109,7 @@ func system_agentListen(_ path: String, mode: UInt32, group: UInt32?) -> Result<
 
 /// Waits up to `milliseconds` for a connection; nil on timeout.
 func system_agentAccept(_ fd: CInt, milliseconds: CInt) -> Result<CInt?, SystemError> {
-    switch system_agentPoll(fd, events: Int16(POLLIN), milliseconds: milliseconds) {
+    switch system_poll(fd, for: .readable, milliseconds: milliseconds) {
     case .failure(let error): return .failure(error)
     case .success(false): return .success(nil)
     case .success(true):
@@ -124,13 +124,6 @@ func system_agentAccept(_ fd: CInt, milliseconds: CInt) -> Result<CInt?, SystemE
         if [EAGAIN, EINTR, ECONNABORTED, EPROTO, EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { return .success(nil) }
         return .failure(agentErrno())
     }
-}
-
-func system_agentPoll(_ fd: CInt, events: Int16, milliseconds: CInt) -> Result<Bool, SystemError> {
-    var entry = pollfd(fd: fd, events: events, revents: 0)
-    let ready = poll(&entry, 1, max(0, milliseconds))
-    if ready < 0 { return errno == EINTR ? .success(false) : .failure(agentErrno()) }
-    return .success(ready > 0)
 }
 
 /// SO_PEERCRED: the pid, uid and gid of the process that connected, as the kernel recorded them at connect().
@@ -201,11 +194,27 @@ func system_agentConnect(_ path: String) -> Result<CInt, SystemError> {
     }
 }
 
-/// Monotonic seconds, for deadlines that must not move with the wall clock.
-func system_agentMonotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+/// A pipe whose read end a loop polls and whose write end wakes it: both ends non-blocking and close-on-exec.
+func system_agentWakePipe() -> Result<(read: CInt, write: CInt), SystemError> {
+    var fds: [CInt] = [-1, -1]
+    guard pipe(&fds) == 0 else { return .failure(agentErrno()) }
+    for fd in fds {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
+    return .success((fds[0], fds[1]))
+}
+
+/// One byte into a wake pipe; EAGAIN (the pipe is full) means a wake-up is already pending.
+func system_agentWake(_ fd: CInt) {
+    var byte: UInt8 = 1
+    _ = write(fd, &byte, 1)
+}
+
+/// Empties a wake pipe's read end.
+func system_agentDrain(_ fd: CInt) {
+    var buffer = [UInt8](repeating: 0, count: 64)
+    while read(fd, &buffer, buffer.count) > 0 {}
 }
 
 func system_agentGroupID(named name: String) -> UInt32? {
@@ -240,9 +249,9 @@ public struct ShutdownSignals: Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
-        let deadline = system_agentMonotonicSeconds() + max(0, seconds)
+        let deadline = system_monotonicSeconds() + max(0, seconds)
         while true {
-            let left = max(0, deadline - system_agentMonotonicSeconds())
+            let left = max(0, deadline - system_monotonicSeconds())
             var timeout = timespec(tv_sec: Int(left), tv_nsec: Int((left - Double(Int(left))) * 1e9))
             let signal = sigtimedwait(&set, nil, &timeout)
             if signal > 0 { return signal }

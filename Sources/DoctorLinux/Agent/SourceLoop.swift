@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import DoctorCore
 import Synchronization
 
@@ -24,13 +19,7 @@ public final class SourceLoop: Sendable {
         self.schedule = schedule
         self.minimumGap = minimumGap
         self.body = body
-        var fds: [CInt] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw SystemError(errno: errno) }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        wakeRead = fds[0]; wakeWrite = fds[1]
+        (wakeRead, wakeWrite) = try system_agentWakePipe().get()
     }
 
     /// Starts the thread; its first read runs at once.
@@ -44,8 +33,7 @@ public final class SourceLoop: Sendable {
         pending.withLock { list in
             if list.count < 16 { list.append(reason) }
         }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)   // EAGAIN when the pipe is full: a wake-up is already pending
+        system_agentWake(wakeWrite)
     }
 
     /// The loop ends after the read running now (a hung read is abandoned with the process).
@@ -57,34 +45,31 @@ public final class SourceLoop: Sendable {
     private func run() {
         var reason = "start"
         while !stopping.load(ordering: .acquiring) {
-            let began = system_agentMonotonicSeconds()
+            let began = system_monotonicSeconds()
             body(reason)
             // Wait out the interval unless triggered; then keep reads at least minimumGap apart.
             let next = began + schedule.intervalSeconds
             reason = "interval"
             while !stopping.load(ordering: .acquiring) {
-                let left = next - system_agentMonotonicSeconds()
+                let left = next - system_monotonicSeconds()
                 if left <= 0 { break }
-                if case .success(true) = system_agentPoll(wakeRead, events: Int16(POLLIN), milliseconds: CInt(min(left, 3600) * 1000) + 1) {
-                    drain()
-                    let reasons = pending.withLock { list -> [String] in defer { list.removeAll() }; return list }
+                if case .success(true) = system_poll(wakeRead, for: .readable, milliseconds: CInt(min(left, 3600) * 1000) + 1) {
+                    let reasons = takeTriggers()
                     guard !reasons.isEmpty else { continue }
-                    reason = Self.summarise(reasons)
-                    let gap = began + minimumGap - system_agentMonotonicSeconds()
+                    let gap = began + minimumGap - system_monotonicSeconds()
                     if gap > 0 { system_sleep(seconds: gap) }
                     // Triggers that came during the gap are part of this read.
-                    drain()
-                    let more = pending.withLock { list -> [String] in defer { list.removeAll() }; return list }
-                    if !more.isEmpty { reason = Self.summarise(reasons + more) }
+                    reason = Self.summarise(reasons + takeTriggers())
                     break
                 }
             }
         }
     }
 
-    private func drain() {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while read(wakeRead, &buffer, buffer.count) > 0 {}
+    /// Empties the wake pipe and returns the reasons of the triggers that wrote to it.
+    private func takeTriggers() -> [String] {
+        system_agentDrain(wakeRead)
+        return pending.withLock { list in defer { list.removeAll() }; return list }
     }
 
     /// "hotplug: add dahdi_spans span-1 (+3 more)".

@@ -23,13 +23,6 @@ struct ResolveFailure: Error {
     var reason: String
 }
 
-/// Seconds on a clock that never jumps (deadlines must not move when the wall clock is set).
-func system_monotonicSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
-
 /// getaddrinfo(3) for TCP. It blocks and takes no timeout; a numeric address (the usual gateway entry) returns
 /// at once, a name waits on the resolver's own timeouts.
 func system_resolveTCP(host: String, port: Int) -> Result<[HTTPSocketAddress], ResolveFailure> {
@@ -80,26 +73,6 @@ func system_connectStart(_ fd: CInt, _ address: HTTPSocketAddress) -> Result<Boo
     let code = errno
     if code == EINPROGRESS || code == EINTR { return .success(false) }
     return .failure(SystemError(errno: code))
-}
-
-/// The pending error of a socket whose non-blocking connect finished (SO_ERROR), nil when it connected.
-func system_httpSocketError(_ fd: CInt) -> SystemError? {
-    var code: CInt = 0
-    var length = socklen_t(MemoryLayout<CInt>.size)
-    guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) == 0 else { return SystemError(errno: errno) }
-    return code == 0 ? nil : SystemError(errno: code)
-}
-
-/// Waits until `fd` is readable (or writable) or `milliseconds` pass: true when ready, false on timeout.
-func system_pollReady(_ fd: CInt, forWriting: Bool, milliseconds: Int32) -> Result<Bool, SystemError> {
-    var entry = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
-    while true {
-        let status = poll(&entry, 1, milliseconds)
-        if status > 0 { return .success(true) }   // POLLERR/POLLHUP too: the next call reports why
-        if status == 0 { return .success(false) }
-        if errno == EINTR { continue }   // retried with the same budget; the caller's deadline still bounds it
-        return .failure(SystemError(errno: errno))
-    }
 }
 
 /// send(2) without SIGPIPE; 0 when the socket buffer is full (EAGAIN).

@@ -50,18 +50,18 @@ struct TCPStream {
         case .success(false): break
         case .failure(let error): throw .connectFailed(address: address.text, error: error)
         }
-        switch system_pollReady(fd, forWriting: true, milliseconds: deadline.remainingMilliseconds) {
+        switch system_poll(fd, for: .writable, milliseconds: deadline.remainingMilliseconds) {
         case .success(true): break
         case .success(false): throw .timedOut(phase: "connecting to \(address.text)")
         case .failure(let error): throw .connectFailed(address: address.text, error: error)
         }
-        if let error = system_httpSocketError(fd) { throw .connectFailed(address: address.text, error: error) }
+        if let error = system_socketError(fd) { throw .connectFailed(address: address.text, error: error) }
     }
 
     func sendAll(_ bytes: [UInt8], deadline: Deadline) throws(HTTPClientError) {
         var rest = bytes[...]
         while !rest.isEmpty {
-            switch system_pollReady(fd, forWriting: true, milliseconds: deadline.remainingMilliseconds) {
+            switch system_poll(fd, for: .writable, milliseconds: deadline.remainingMilliseconds) {
             case .success(true): break
             case .success(false): throw .timedOut(phase: "sending the request")
             case .failure(let error): throw .connectionFailed(error)
@@ -76,7 +76,7 @@ struct TCPStream {
     /// Reads what has arrived: the count (0 at end of stream). Waits at most until the deadline.
     func receive(into buffer: inout [UInt8], deadline: Deadline, receivedSoFar: Int) throws(HTTPClientError) -> Int {
         while true {
-            switch system_pollReady(fd, forWriting: false, milliseconds: deadline.remainingMilliseconds) {
+            switch system_poll(fd, for: .readable, milliseconds: deadline.remainingMilliseconds) {
             case .success(true): break
             case .success(false):
                 throw .timedOut(phase: receivedSoFar == 0 ? "waiting for the answer" : "reading the answer")
