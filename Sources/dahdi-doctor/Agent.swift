@@ -86,9 +86,8 @@ struct Agent: ParsableCommand {
 
         var schedules = [SourceSchedule(name: SourceSchedule.kernelName, intervalSeconds: interval, deadlineSeconds: kernelDeadline)]
         if case .ready(let reader) = amiPlan {
-            let overall = reader.timeouts.overall.components
             schedules.append(SourceSchedule(name: SourceSchedule.amiName, intervalSeconds: amiResync,
-                                            deadlineSeconds: Double(overall.seconds) + Double(overall.attoseconds) / 1e18 + 5))
+                                            deadlineSeconds: reader.timeouts.overall.inSeconds + 5))
         } else if case .unusable = amiPlan {
             schedules.append(SourceSchedule(name: SourceSchedule.amiName, intervalSeconds: amiResync, deadlineSeconds: 5))
         }

@@ -37,8 +37,7 @@ struct Metrics: ParsableCommand {
             ?? observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
                                   generator: generator, interval: nil, probeGateways: !noGateways)
         let report = Diagnosis.run(observed, generator: generator)
-        let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = start.duration(to: clock.now).inSeconds
         let text = PrometheusText.render(observation: observed, report: report, runDurationSeconds: seconds)
         if stdout {
             print(text, terminator: "")

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// The agent reads each source on its own thread with a deadline. A source stuck past it (an ioctl that does not
 /// return, an AMI that accepted the connection and went silent, a gateway that trickles bytes) must show, because
 /// the rest of the report is then built on its last answer.
@@ -30,7 +24,7 @@ public struct AgentSourceChecks: CheckFamily {
             let last = source.lastAnswerAt.map { "its last answer is \(Self.age(observedAt - $0)) old" } ?? "it has not answered yet"
             return Finding(Self.sourceOverdue, subject: "source \(source.name)",
                            message: "the \(source.name) read has not finished within its \(CounterChecks.format(source.deadlineSeconds)) s deadline; \(last)",
-                           evidence: [Evidence("read running since", Self.utc(source.runningSince), source: "agent schedule"),
+                           evidence: [Evidence("read running since", TimeText.iso8601UTC(source.runningSince), source: "agent schedule"),
                                       Evidence("deadline", "\(CounterChecks.format(source.deadlineSeconds)) s", source: "agent schedule")])
         }
     }
@@ -38,9 +32,5 @@ public struct AgentSourceChecks: CheckFamily {
     static func age(_ seconds: Double) -> String {
         let whole = max(0, Int(seconds.rounded()))
         return whole < 120 ? "\(whole) s" : "\(whole / 60) min"
-    }
-
-    static func utc(_ unixSeconds: Double) -> String {
-        Date(timeIntervalSince1970: unixSeconds.rounded(.down)).formatted(.iso8601)
     }
 }

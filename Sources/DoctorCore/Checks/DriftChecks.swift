@@ -49,21 +49,8 @@ public struct DriftChecks: CheckFamily {
         return sign + (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
     }
 
-    /// "2026-11-21 07:30:00 UTC" (civil_from_days).
+    /// "2026-11-21 07:30:00 UTC".
     static func utcText(_ epoch: Double) -> String {
-        let total = Int(epoch.rounded(.down))
-        var days = total / 86400, rest = total % 86400
-        if rest < 0 { rest += 86400; days -= 1 }
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(y)-\(two(m))-\(two(d)) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) UTC"
+        String(TimeText.iso8601UTC(epoch).map { $0 == "T" ? " " : $0 }.dropLast()) + " UTC"
     }
 }

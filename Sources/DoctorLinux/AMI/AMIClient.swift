@@ -54,8 +54,7 @@ public final class AMIClient {
             } catch {
                 guard reconnect.retries(after: error), let delay = reconnect.delay(beforeAttempt: attempt + 1),
                       sessionDeadline.map({ .now + delay < $0 }) ?? true else { throw error }
-                let (seconds, attoseconds) = delay.components
-                system_sleep(seconds: Double(seconds) + Double(attoseconds) / 1e18)
+                system_sleep(seconds: delay.inSeconds)
                 attempt += 1
             }
         }
