@@ -14,7 +14,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         if markdown {
-            // The README's catalogue table is generated from here, so it cannot drift from the code.
+            // The catalogue table in docs/checks.md is generated from here, so it cannot drift from the code.
             print(CheckCatalogue.markdownTable(), terminator: "")
             return
         }

@@ -253,11 +253,11 @@ func ids(_ report: Report) -> [String] { report.findings.map(\.id) }
 }
 
 @Suite struct ReadmeCatalogueTests {
-    /// The README's catalogue table is generated (Tools/update-readme-catalogue); this fails when it is stale.
+    /// The catalogue table in docs/checks.md is generated (Tools/update-catalogue); this fails when it is stale.
     @Test func readmeListsEveryCheck() throws {
         let file = #filePath
         let root = String(file[..<file.firstRange(of: "/Tests/")!.lowerBound])
-        let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
-        #expect(readme.contains(CheckCatalogue.markdownTable()), "README catalogue is stale: run Tools/update-readme-catalogue")
+        let readme = try String(contentsOfFile: root + "/docs/checks.md", encoding: .utf8)
+        #expect(readme.contains(CheckCatalogue.markdownTable()), "docs/checks.md catalogue is stale: run Tools/update-catalogue")
     }
 }

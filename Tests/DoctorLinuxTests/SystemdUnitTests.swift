@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The shipped systemd units pass `systemd-analyze verify`, and the service's offline `systemd-analyze security`
-/// exposure stays low (the README quotes the number).
+/// exposure stays low (docs/agent.md quotes the number).
 @Suite struct SystemdUnitTests {
     static let analyze = "/usr/bin/systemd-analyze"
 
