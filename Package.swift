@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module layering (one way): CDahdi/CUdev/CLibUSB/COpenSSL (C only) <- DoctorLinux (every syscall) -> DoctorCore
-// (pure Swift) <- dahdi-doctor (composition root). DoctorCore imports no C module and builds without any -dev package.
+// Module layering (one way): DoctorCore (pure Swift, no I/O) <- DoctorSystem (the shared syscall funnel) <- one module
+// per outside world: DoctorKernel (kernel, sysfs, local files; CDahdi/CUdev/CLibUSB), DoctorNetwork (sockets, TLS
+// through COpenSSL) and DoctorAgentServer (the agent's socket) <- dahdi-doctor (composition root). DoctorCore imports
+// no C module and builds without any -dev package.
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -22,14 +24,27 @@ let package = Package(
         // The AMI client's optional TLS, through the system OpenSSL (certificates verified by default).
         .systemLibrary(name: "COpenSSL", path: "Shims/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "DoctorCore", swiftSettings: swiftSettings),
-        .target(name: "DoctorLinux", dependencies: ["DoctorCore", "CDahdi", "CUdev", "CLibUSB", "COpenSSL"], swiftSettings: swiftSettings),
+        // The syscall funnel every part shares: files, directories, clocks, poll, threads.
+        .target(name: "DoctorSystem", dependencies: ["DoctorCore"], swiftSettings: swiftSettings),
+        // The kernel and the local files: /dev/dahdi/ctl, sysfs, /proc, libudev/libusb, uevents, config files.
+        .target(
+            name: "DoctorKernel", dependencies: ["DoctorCore", "DoctorSystem", "CDahdi", "CUdev", "CLibUSB"],
+            swiftSettings: swiftSettings),
+        // The network: TCP/UDP transport with TLS; the AMI client, the SIP OPTIONS prober, the gateway web client.
+        .target(name: "DoctorNetwork", dependencies: ["DoctorCore", "DoctorSystem", "COpenSSL"], swiftSettings: swiftSettings),
+        // The agent's own server side: its Unix socket (server and client), source loop, systemd notify, textfile.
+        .target(name: "DoctorAgentServer", dependencies: ["DoctorCore", "DoctorSystem"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "dahdi-doctor",
-            dependencies: ["DoctorCore", "DoctorLinux", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "DoctorCore", "DoctorSystem", "DoctorKernel", "DoctorNetwork", "DoctorAgentServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "DoctorCoreTests", dependencies: ["DoctorCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "DoctorLinuxTests", dependencies: ["DoctorLinux", "DoctorCore", "CDahdi", "dahdi-doctor"],
+            name: "DoctorLinuxTests",
+            dependencies: ["DoctorSystem", "DoctorKernel", "DoctorNetwork", "DoctorAgentServer", "DoctorCore", "CDahdi", "dahdi-doctor"],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// How `check` reaches Asterisk's AMI. Settings come from dahdi-doctor.toml's [ami]; these options override them.
 struct AMIOptions: ParsableArguments {

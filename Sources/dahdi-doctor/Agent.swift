@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 import Synchronization
 
 /// The long-running agent: the same observation and diagnosis as `check`, every --interval seconds, served

@@ -1,5 +1,8 @@
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 import Synchronization
 
 /// The agent's live parts: each source's latest answer, what each source is doing, and the state the socket

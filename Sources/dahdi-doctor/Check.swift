@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 
 struct Check: ParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 func readFile(_ path: String) throws -> String { try FileIO.read(path) }
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// One run of the checks written as Prometheus metrics for node_exporter's textfile collector, from cron or a
 /// systemd timer. The metrics carry the health, so the exit code only says whether they were written.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// This machine, as `check` and `metrics` observe it: the kernel and configuration files, Asterisk over AMI, and
 /// the gateways of the gateway list. Exits 3 (UNKNOWN) when the settings file is unusable.

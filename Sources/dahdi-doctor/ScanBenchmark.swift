@@ -1,5 +1,8 @@
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// `dahdi-doctor scan --bench-reads N` (hidden; used by Tools/bench in the lab): reads the box N times in this
 /// process and prints the time per read, so the cost of reading can be compared with a C loop issuing the same

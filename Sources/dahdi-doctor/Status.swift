@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// The agent's latest report, read over its socket (no root needed) and shown as `check` shows it, with the same
 /// exit codes, so it can replace `check` as a Nagios plugin on a box that runs the agent.

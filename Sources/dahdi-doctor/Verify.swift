@@ -1,6 +1,9 @@
 import ArgumentParser
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// The exit codes of `verify` (README, "verify"); sysexits(3) values for the file errors.
 enum VerifyExit {

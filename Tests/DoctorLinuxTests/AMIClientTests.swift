@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 @testable import DoctorCore
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 
 /// `AMIClient` itself: long lists, unsolicited events, reconnecting, TLS.
 @Suite struct AMIClientTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 @testable import DoctorCore
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 
 /// `AsteriskReader` against a real TCP server replaying the lab's captured bytes, in every way a session can go.
 @Suite struct AsteriskReaderTests {

@@ -1,7 +1,10 @@
 import CDahdi
 import Testing
 @testable import DoctorCore
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 
 /// Builds the C structs from raw bytes laid out at the offsets documented for the DAHDI ABI (reference §1.4, §1.5),
 /// so a wrong import, offset or sign conversion fails here rather than on a box.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 
 /// Tests/Fakes/gateway_http_server.py, started for one test on 127.0.0.1 with the ephemeral port it prints, and
 /// stopped (this process only, by its own handle) when the test is done.

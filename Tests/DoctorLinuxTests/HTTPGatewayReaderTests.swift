@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 @testable import DoctorCore
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 
 /// The status reader and its HTTP client against a fake gateway serving the fixture pages: logins, sessions,
 /// Basic and Digest, expiry, redirects, slow and broken answers. Each test starts its own server.

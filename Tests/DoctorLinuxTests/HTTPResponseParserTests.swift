@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 @testable import DoctorCore
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 
 /// The client's pure parts: response framing, cookies, redirect targets.
 @Suite struct HTTPResponseParserTests {

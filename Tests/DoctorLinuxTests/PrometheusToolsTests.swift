@@ -1,7 +1,10 @@
 import DoctorCore
 import Foundation
 import Testing
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,9 @@
 import Testing
 @testable import DoctorCore
-@testable import DoctorLinux
+@testable import DoctorAgentServer
+@testable import DoctorKernel
+@testable import DoctorNetwork
+@testable import DoctorSystem
 
 /// The readers on a tree recorded from Debian's real DAHDI driver in the lab (Tools/dahdi-lab/record-tree.sh):
 /// two dahdi_dynamic_loc spans, FXS/FXO kewlstart, bchan and dchan channels.

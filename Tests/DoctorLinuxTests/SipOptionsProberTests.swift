@@ -1,5 +1,8 @@
 import DoctorCore
-import DoctorLinux
+import DoctorAgentServer
+import DoctorKernel
+import DoctorNetwork
+import DoctorSystem
 import Foundation
 import Testing
 

@@ -19,7 +19,7 @@ public enum GatewayLoginOutcome: Sendable, Hashable {
 }
 
 /// One vendor profile: how to log in, which requests read the status, and how to read the answer. Adapters are
-/// pure: they build requests and parse pages, and the reader (DoctorLinux) does the talking.
+/// pure: they build requests and parse pages, and the reader (DoctorNetwork) does the talking.
 public protocol GatewayStatusAdapter: Sendable {
     /// The profile name used in the gateway list (`grandstream-gxw410x`, `cisco-spa112`...).
     var profile: String { get }

@@ -1,8 +1,7 @@
 import DoctorCore
 import FuzzSupport
 
-// HTTPResponseParser.swift here is a symbolic link to DoctorLinux's gateway HTTP response parser (pure Swift, no
-// system call), compiled into this target so the fuzzer can reach its internal API without building DoctorLinux.
+// The gateway HTTP response parser is pure Swift in DoctorCore (HTTP/HTTPResponseParser.swift), with package access.
 
 /// Bytes from a gateway's web server, fed the way the client feeds them. Invariants: never trap; whole or in
 /// read-sized chunks, the outcome (response or error) is the same; a body never exceeds its limit.

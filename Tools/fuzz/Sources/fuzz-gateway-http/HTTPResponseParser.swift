@@ -1,1 +1,0 @@
-../../../../Sources/DoctorLinux/HTTP/HTTPResponseParser.swift
