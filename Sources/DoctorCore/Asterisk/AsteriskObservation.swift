@@ -24,6 +24,11 @@ public struct AsteriskObservation: Sendable, Hashable, Codable {
     public var coreStatus: AMIResult<AsteriskCoreStatus>?
     /// ModuleCheck for the modules the legacy checks need (chan_sip.so).
     public var moduleChecks: [AsteriskModuleCheck]?
+    /// How Asterisk was read: over AMI (`target` is host:port) or through its control socket (`target` is the path
+    /// of asterisk.ctl). Nil in observations saved before the console existed: AMI.
+    public var via: AsteriskVia?
+    /// Console reads only: CLI lines no parser recognised, quoted (never read as fine).
+    public var unrecognised: [AsteriskUnrecognisedLine]?
 
     public init(target: String, tls: Bool = false, tlsVerified: Bool? = nil, sessionFailure: AMIFailure? = nil, asteriskVersion: String? = nil,
                 amiVersion: String? = nil, endpoints: AMIResult<[AsteriskEndpoint]>? = nil,
@@ -35,6 +40,27 @@ public struct AsteriskObservation: Sendable, Hashable, Codable {
         self.contacts = contacts; self.aors = aors; self.outboundRegistrations = outboundRegistrations
         self.dahdiChannels = dahdiChannels; self.dahdiSpans = dahdiSpans
     }
+}
+
+extension AsteriskObservation {
+    public var readViaConsole: Bool { via == .console }
+
+    /// Where the Asterisk evidence came from, for findings: "AMI 127.0.0.1:5038" or
+    /// "console /var/run/asterisk/asterisk.ctl".
+    public var sourceLabel: String { readViaConsole ? "console \(target)" : "AMI \(target)" }
+}
+
+public enum AsteriskVia: String, Sendable, Hashable, Codable {
+    case ami
+    case console
+}
+
+/// A line of CLI output that no console parser recognised, with the command that printed it.
+public struct AsteriskUnrecognisedLine: Sendable, Hashable, Codable {
+    public var command: String
+    public var line: String
+
+    public init(command: String, line: String) { self.command = command; self.line = line }
 }
 
 /// Why an AMI session or one action failed.
