@@ -21,6 +21,7 @@ struct Check: ParsableCommand {
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var amiOptions: AMIOptions
+    @OptionGroup var consoleOptions: ConsoleOptions
 
     @Option(help: "Output format: text (colour on a terminal), json (schema_version 1) or nagios (one line with perfdata).")
     var format: Format = .text
@@ -58,7 +59,7 @@ struct Check: ParsableCommand {
         if let path = observation {
             observed = try loadObservation(path)
         } else {
-            observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
+            observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions, consoleOptions: consoleOptions,
                                               generator: generator, interval: interval, probeGateways: !noGateways)
         }
         if let path = saveObservation {

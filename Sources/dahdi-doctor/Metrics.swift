@@ -19,6 +19,7 @@ struct Metrics: ParsableCommand {
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var amiOptions: AMIOptions
+    @OptionGroup var consoleOptions: ConsoleOptions
 
     @Option(name: .customLong("textfile-directory"), help: "node_exporter's --collector.textfile.directory.")
     var textfileDirectory = PrometheusTextfile.defaultDirectory
@@ -37,7 +38,7 @@ struct Metrics: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let observed = try observation.map(loadObservation)
-            ?? observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
+            ?? observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions, consoleOptions: consoleOptions,
                                   generator: generator, interval: nil, probeGateways: !noGateways)
         let report = Diagnosis.run(observed, generator: generator)
         let seconds = start.duration(to: clock.now).inSeconds

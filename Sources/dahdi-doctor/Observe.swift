@@ -5,15 +5,23 @@ import DoctorKernel
 import DoctorNetwork
 import DoctorSystem
 
-/// This machine, as `check` and `metrics` observe it: the kernel and configuration files, Asterisk over AMI, and
+/// This machine, as `check` and `metrics` observe it: the kernel and configuration files, Asterisk over AMI (or its
+/// control socket when root has no AMI credentials), and
 /// the gateways of the gateway list. Exits 3 (UNKNOWN) when the settings file is unusable.
-func observeThisMachine(roots: RootOptions, configOptions: ConfigOptions, amiOptions: AMIOptions, generator: String,
+func observeThisMachine(roots: RootOptions, configOptions: ConfigOptions, amiOptions: AMIOptions,
+                        consoleOptions: ConsoleOptions, generator: String,
                         interval: Double?, probeGateways: Bool) throws -> Observation {
     let settings = try configOptions.loadSettings()
     var observation = Observer(roots: roots.dahdiRoots, etcRoot: configOptions.etcRoot, fsRoot: roots.fsRoot,
                                monitoringUser: amiOptions.monitoringUser(settings.ami)).observe(generator: generator, interval: interval)
     observation.config.gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
     observation.asterisk = amiOptions.read(settings.ami, gatewayEndpoints: observation.config.gatewayEndpoints)
+    // No AMI credentials at all: root reads Asterisk through its control socket when it is there.
+    if observation.asterisk == nil, !amiOptions.noAMI, settings.ami.enabled,
+       let reader = consoleOptions.reader(etcRoot: configOptions.etcRoot, settings: settings.ami,
+                                          gatewayEndpoints: observation.config.gatewayEndpoints) {
+        observation.asterisk = reader.read()
+    }
     if probeGateways && !settings.gateways.isEmpty {
         observation.gateways = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace()).observe()
     }

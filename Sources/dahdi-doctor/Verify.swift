@@ -25,6 +25,7 @@ struct Verify: ParsableCommand {
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var amiOptions: AMIOptions
+    @OptionGroup var consoleOptions: ConsoleOptions
 
     @Option(help: "The manifest (TOML; see Config/manifest.example.toml).")
     var manifest: String?
@@ -71,7 +72,7 @@ struct Verify: ParsableCommand {
         if let path = observation {
             observed = try loadObservation(path)
         } else {
-            observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions,
+            observed = try observeThisMachine(roots: roots, configOptions: configOptions, amiOptions: amiOptions, consoleOptions: consoleOptions,
                                               generator: generator, interval: nil, probeGateways: !noGateways)
         }
         let report = Diagnosis.run(observed, generator: generator)

@@ -48,6 +48,9 @@ extension AsteriskObservation {
     /// Where the Asterisk evidence came from, for findings: "AMI 127.0.0.1:5038" or
     /// "console /var/run/asterisk/asterisk.ctl".
     public var sourceLabel: String { readViaConsole ? "console \(target)" : "AMI \(target)" }
+
+    /// For messages: "AMI at 127.0.0.1:5038", "the Asterisk console at /var/run/asterisk/asterisk.ctl".
+    public var sourcePhrase: String { readViaConsole ? "the Asterisk console at \(target)" : "AMI at \(target)" }
 }
 
 public enum AsteriskVia: String, Sendable, Hashable, Codable {

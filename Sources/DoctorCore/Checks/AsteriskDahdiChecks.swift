@@ -44,13 +44,13 @@ public struct AsteriskDahdiChecks: CheckFamily {
 
     public func run(_ context: CheckContext) -> [Finding] {
         guard let asterisk = context.observation.asterisk, asterisk.sessionFailure == nil, context.kernelReadable else { return [] }
-        let source = "AMI \(asterisk.target) DAHDIShowChannels"
+        let source = "\(asterisk.sourceLabel) DAHDIShowChannels"
         let configuredInKernel = context.channels.values.filter(\.configured)
         if AsteriskView.chanDahdiNotLoaded(asterisk) {
             guard !configuredInKernel.isEmpty else { return [] }
             return [Finding(Self.chanDahdiNotLoaded, subject: "chan_dahdi",
                             message: "\(configuredInKernel.count) DAHDI channel(s) are configured but chan_dahdi is not loaded in Asterisk",
-                            evidence: [Evidence("DAHDIShowChannels", asterisk.dahdiChannels?.failure?.message ?? "unknown command", source: "AMI \(asterisk.target)"),
+                            evidence: [Evidence("DAHDIShowChannels", asterisk.dahdiChannels?.failure?.message ?? "unknown command", source: "\(asterisk.sourceLabel)"),
                                        Evidence("configured DAHDI channels", "\(configuredInKernel.count)", source: "DAHDI_GET_PARAMS")],
                             key: AsteriskView.chanDahdiNotLoadedKey)]
         }
@@ -94,7 +94,7 @@ public struct AsteriskDahdiChecks: CheckFamily {
             if text != ours && !(text == "OK" && ours.isEmpty) {
                 findings.append(Finding(Self.alarmDisagreement, subject: context.spanSubject(theirs.span),
                                         message: "\(context.spanSubject(theirs.span)): Asterisk says \(text), the kernel says \(span.alarmSummary)",
-                                        evidence: [Evidence("Asterisk", text, source: "AMI \(asterisk.target) DAHDIShowStatus"),
+                                        evidence: [Evidence("Asterisk", text, source: "\(asterisk.sourceLabel) DAHDIShowStatus"),
                                                    Evidence("kernel", span.alarmSummary, source: context.spanSource(theirs.span))],
                                         causeKey: CheckContext.spanAlarmKey(theirs.span)))
             }

@@ -54,14 +54,14 @@ public struct AsteriskSessionChecks: CheckFamily {
         if let failure = asterisk.sessionFailure {
             let definition = failure.action == "credentials" ? Self.credentialsUnusable
                 : failure.kind == .loginRefused ? Self.loginRefused : Self.unreachable
-            return [Finding(definition, subject: "AMI \(asterisk.target)", message: "AMI at \(asterisk.target): \(failure.message)",
-                            evidence: [Evidence("session", failure.description, source: "AMI \(asterisk.target)" + (asterisk.tls ? " (TLS)" : ""))],
+            return [Finding(definition, subject: "\(asterisk.sourceLabel)", message: "\(asterisk.sourcePhrase): \(failure.message)",
+                            evidence: [Evidence("session", failure.description, source: "\(asterisk.sourceLabel)" + (asterisk.tls ? " (TLS)" : ""))],
                             key: AsteriskView.sessionKey)]
         }
         var findings: [Finding] = []
         if asterisk.tls && asterisk.tlsVerified == false {
-            findings.append(Finding(Self.tlsUnverified, subject: "AMI \(asterisk.target)", message: "AMI at \(asterisk.target) uses TLS without verifying the certificate",
-                                    evidence: [Evidence("certificate", "not verified (--ami-tls-insecure)", source: "AMI \(asterisk.target)")]))
+            findings.append(Finding(Self.tlsUnverified, subject: "\(asterisk.sourceLabel)", message: "\(asterisk.sourcePhrase) uses TLS without verifying the certificate",
+                                    evidence: [Evidence("certificate", "not verified (--ami-tls-insecure)", source: "\(asterisk.sourceLabel)")]))
         }
         let reads: [(String, AMIFailure?)] = [
             ("PJSIPShowEndpoints", asterisk.endpoints?.failure), ("PJSIPShowContacts", asterisk.contacts?.failure),
@@ -70,9 +70,9 @@ public struct AsteriskSessionChecks: CheckFamily {
         ]
         let denied = reads.filter { $0.1?.kind == .permission }.map(\.0)
         if !denied.isEmpty {
-            findings.append(Finding(Self.permissionMissing, subject: "AMI \(asterisk.target)",
+            findings.append(Finding(Self.permissionMissing, subject: "\(asterisk.sourceLabel)",
                                     message: "the AMI user may not run " + denied.joined(separator: ", "),
-                                    evidence: denied.map { Evidence($0, "Permission denied", source: "AMI \(asterisk.target)") }))
+                                    evidence: denied.map { Evidence($0, "Permission denied", source: "\(asterisk.sourceLabel)") }))
         }
         // DAHDIShowChannels unknown means chan_dahdi is not loaded: a finding of its own (AsteriskDahdiChecks).
         // Without chan_dahdi, DAHDIShowStatus is missing for the same reason: not worth a second line.
@@ -83,7 +83,7 @@ public struct AsteriskSessionChecks: CheckFamily {
         for (action, failure) in unsupported {
             findings.append(Finding(Self.actionUnsupported, subject: "AMI \(action)",
                                     message: "Asterisk \(asterisk.asteriskVersion ?? "") has no \(action): " + (failure?.message ?? ""),
-                                    evidence: [Evidence(action, failure?.message ?? "unsupported", source: "AMI \(asterisk.target)")]))
+                                    evidence: [Evidence(action, failure?.message ?? "unsupported", source: "\(asterisk.sourceLabel)")]))
         }
         return findings
     }

@@ -6,7 +6,7 @@ public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
         HardwareChecks(), DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
         ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
-        AsteriskSessionChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
+        AsteriskSessionChecks(), AsteriskConsoleChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
         ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),
     ]
 
@@ -40,10 +40,11 @@ public enum CheckCatalogue {
 public enum Diagnosis {
     static func amiSource(_ asterisk: AsteriskObservation?) -> SourceStatus {
         guard let asterisk else { return SourceStatus(name: "ami", available: false, detail: "not asked (no AMI credentials, or --no-ami)") }
+        let name = asterisk.readViaConsole ? "console" : "ami"
         if let failure = asterisk.sessionFailure {
-            return SourceStatus(name: "ami", available: false, detail: "\(asterisk.target): \(failure.message)")
+            return SourceStatus(name: name, available: false, detail: "\(asterisk.target): \(failure.message)")
         }
-        return SourceStatus(name: "ami", available: true,
+        return SourceStatus(name: name, available: true,
                             detail: "\(asterisk.target)" + (asterisk.tls ? " (TLS)" : "") + ", Asterisk \(asterisk.asteriskVersion ?? "?")")
     }
 

@@ -32,7 +32,7 @@ public struct DriftChecks: CheckFamily {
         let changed = setup.fileTimes.filter { $0.modified > reload + Self.slack && !$0.path.hasSuffix("/asterisk.conf") }
             .sorted { $0.modified > $1.modified }
         guard !changed.isEmpty else { return [] }
-        let source = "AMI \(asterisk.target) CoreStatus"
+        let source = "\(asterisk.sourceLabel) CoreStatus"
         var evidence = [Evidence("last reload", "\(status.reloadDate ?? "?") \(status.reloadTime ?? "?") read as UTC\(Self.offsetText(offset)) = \(Self.utcText(reload))",
                                  source: source)]
         evidence += changed.prefix(20).map { Evidence("modified", Self.utcText($0.modified), source: $0.path) }

@@ -33,7 +33,7 @@ public struct LegacyChecks: CheckFamily {
         var findings: [Finding] = []
         var ignored = false
         if let asterisk = context.observation.asterisk, asterisk.sessionFailure == nil {
-            let source = "AMI \(asterisk.target)"
+            let source = "\(asterisk.sourceLabel)"
             let version = asterisk.asteriskVersion.flatMap(AsteriskVersion.init)
             let moduleLoaded = asterisk.moduleLoaded("chan_sip.so")
             var evidence: [Evidence] = []

@@ -80,7 +80,7 @@ public struct PjsipChecks: CheckFamily {
         // A gateway that does not answer our OPTIONS explains Asterisk losing it.
         let downKeys = Dictionary((context.observation.gateways ?? []).compactMap { g in g.endpoint.map { ($0, "gateway-down:\(g.name)") } },
                                   uniquingKeysWith: { a, _ in a })
-        let source = "AMI \(asterisk.target)"
+        let source = "\(asterisk.sourceLabel)"
         var findings: [Finding] = []
 
         let loaded = asterisk.endpoints?.value

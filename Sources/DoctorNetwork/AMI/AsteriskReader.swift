@@ -53,6 +53,7 @@ private struct Session {
         deadline = .now + reader.timeouts.overall
         observation = AsteriskObservation(target: reader.endpoint.target, tls: reader.endpoint.tls != nil,
                                           tlsVerified: reader.endpoint.tls.map(\.verifyCertificate))
+        observation.via = .ami
     }
 
     mutating func run() -> AsteriskObservation {
