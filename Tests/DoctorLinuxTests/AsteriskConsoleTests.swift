@@ -148,6 +148,26 @@ import Testing
         #expect(console.commands.isEmpty)
     }
 
+    /// A stale socket (Asterisk stopped): the console's own finding, UNKNOWN, never an AMI one and never OK.
+    @Test func aStaleSocketIsUnknown() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let stale = dir + "/asterisk.ctl"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])", stale]
+        try process.run()
+        process.waitUntilExit()
+        let result = try Binary.run(["check", "--etc-root", dir, "--config", dir + "/none.toml", "--asterisk-socket", stale,
+                                     "--format", "nagios"])
+        #expect(result.status == 3)
+        #expect(result.stdout.hasPrefix("DAHDI UNKNOWN - the Asterisk console at \(stale): cannot connect"), "\(result.stdout)")
+        let json = try Binary.run(["check", "--json", "--etc-root", dir, "--config", dir + "/none.toml", "--asterisk-socket", stale])
+        let report = try JSONOutput.decode(Report.self, from: json.stdout)
+        #expect(report.findings.map(\.id).contains("asterisk-console-unreachable"))
+        #expect(!report.findings.map(\.id).contains("ami-unreachable"))
+    }
+
     @Test func theSocketIsFoundThroughAsteriskConf() throws {
         // Without --asterisk-socket the console is root's way only.
         guard getuid() == 0 else { return }

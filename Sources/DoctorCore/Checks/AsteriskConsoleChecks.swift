@@ -13,7 +13,18 @@ public struct AsteriskConsoleChecks: CheckFamily {
             """,
         remediation: "set up AMI for dahdi-doctor (docs/asterisk.md: the AMI user), which does not depend on CLI text; report the quoted lines with 'asterisk -rx \"core show version\"'")
 
-    public static let definitions = [readFailed]
+    public static let unreachable = CheckDefinition(
+        id: "asterisk-console-unreachable", family: "asterisk", severity: .unknown,
+        title: "cannot talk to Asterisk through its control socket",
+        explanation: """
+            No AMI credentials are set up, so dahdi-doctor (as root) tried Asterisk's control socket, the one \
+            `asterisk -rx` uses. The socket file is there but nothing usable answered: Asterisk stopped and left a \
+            stale socket (connection refused), it hangs, or another program owns the path. Asterisk's view of PJSIP \
+            and chan_dahdi is unknown.
+            """,
+        remediation: "check 'systemctl status asterisk' and 'asterisk -rx \"core show version\"'; or set up AMI for dahdi-doctor (docs/asterisk.md)")
+
+    public static let definitions = [unreachable, readFailed]
 
     public init() {}
 
@@ -21,7 +32,12 @@ public struct AsteriskConsoleChecks: CheckFamily {
     static let quoted = 5
 
     public func run(_ context: CheckContext) -> [Finding] {
-        guard let asterisk = context.observation.asterisk, asterisk.readViaConsole, asterisk.sessionFailure == nil else { return [] }
+        guard let asterisk = context.observation.asterisk, asterisk.readViaConsole else { return [] }
+        if let failure = asterisk.sessionFailure {
+            return [Finding(Self.unreachable, subject: asterisk.sourceLabel, message: "\(asterisk.sourcePhrase): \(failure.message)",
+                            evidence: [Evidence("session", failure.description, source: asterisk.sourceLabel)],
+                            key: AsteriskView.sessionKey)]
+        }
         var findings: [Finding] = []
         let failures: [(String, AMIFailure?)] = [
             ("pjsip show endpoints", asterisk.endpoints?.failure),

@@ -51,6 +51,8 @@ public struct AsteriskSessionChecks: CheckFamily {
 
     public func run(_ context: CheckContext) -> [Finding] {
         guard let asterisk = context.observation.asterisk else { return [] }
+        // A console that cannot be reached is AsteriskConsoleChecks' finding, not an AMI one.
+        if asterisk.readViaConsole && asterisk.sessionFailure != nil { return [] }
         if let failure = asterisk.sessionFailure {
             let definition = failure.action == "credentials" ? Self.credentialsUnusable
                 : failure.kind == .loginRefused ? Self.loginRefused : Self.unreachable
