@@ -147,8 +147,7 @@ public struct AsteriskConsoleClient: Sendable {
 
     private func wait(_ fd: CInt, _ interest: PollInterest, until deadline: ContinuousClock.Instant, stage: String,
                       budget: Duration) throws(AsteriskConsoleError) {
-        let left = deadline - .now
-        let milliseconds = left <= .zero ? 0 : CInt(min(Double(Int32.max), (Double(left.components.seconds) * 1000 + Double(left.components.attoseconds) / 1e15).rounded(.up)))
+        guard let milliseconds = millisecondsLeft(until: deadline) else { throw .timeout(path: socketPath, stage: stage, budget: budget) }
         switch system_poll(fd, for: interest, milliseconds: milliseconds) {
         case .success(true): return
         case .success(false): throw .timeout(path: socketPath, stage: stage, budget: budget)
