@@ -16,7 +16,7 @@ enum SetupExit {
     static let refused: Int32 = 78      // EX_CONFIG: nothing changed; the reason and the fix are on stderr
     static let writeFailed: Int32 = 74  // EX_IOERR: a file could not be written (the changes before it were made)
     static let notLive: Int32 = 69      // EX_UNAVAILABLE: files written, but the reload or the test login failed
-    static let noPermission: Int32 = 77 // EX_NOPERM: not root (Asterisk's files and /etc/dahdi-doctor need it)
+    static let noPermission: Int32 = 77 // EX_NOPERM: EACCES/EPERM writing Asterisk's files or /etc/dahdi-doctor: not root
 }
 
 struct SetupAMI: ParsableCommand {
@@ -36,7 +36,7 @@ struct SetupAMI: ParsableCommand {
             cannot parse or one where AMI is disabled (enabled = no), and says how to fix it.
 
             Exit codes: 0 done (or already set up), 78 refused (nothing changed), 74 a file could not be written, \
-            69 the files are in place but the reload or the test login failed, 77 not root.
+            69 the files are in place but the reload or the test login failed, 77 no permission to write (run it as root).
             """)
 
     @Option(name: .customLong("etc-root"), help: "Directory holding asterisk/manager.conf (and dahdi-doctor/ami.conf by default).")
@@ -107,10 +107,7 @@ struct SetupAMI: ParsableCommand {
                 print("dry run: nothing changed")
                 return
             }
-            do { try files.apply(plan.changes) } catch {
-                printError("dahdi-doctor: setup ami: \(error)")
-                throw ExitCode(SetupExit.writeFailed)
-            }
+            do { try files.apply(plan.changes) } catch { throw writeFailure(error, "setup ami") }
         }
         if dryRun { return }
         try reloadAndVerify(files, settings: settings, credentialsPath: credentialsPath, changed: plan.alreadyDone == nil)
@@ -137,10 +134,7 @@ struct SetupAMI: ParsableCommand {
             print("dry run: nothing changed")
             return
         }
-        do { try files.apply(changes) } catch {
-            printError("dahdi-doctor: setup ami --undo: \(error)")
-            throw ExitCode(SetupExit.writeFailed)
-        }
+        do { try files.apply(changes) } catch { throw writeFailure(error, "setup ami --undo") }
         if noReload {
             print("manager reload: skipped (--no-reload); Asterisk keeps the user until 'asterisk -rx \"manager reload\"'")
         } else if let binary = AMISetupFiles.asteriskBinary(asteriskBinary) {
@@ -199,6 +193,13 @@ struct SetupAMI: ParsableCommand {
 }
 
 extension SetupAMI {
+    /// A file that could not be written: 77 for EACCES/EPERM (not root), 74 otherwise. Files written before it stay.
+    func writeFailure(_ error: FileWriteError, _ command: String) -> ExitCode {
+        let denied = error.error.name == "EACCES" || error.error.name == "EPERM"
+        printError("dahdi-doctor: \(command): \(error)" + (denied ? " (run it as root: sudo dahdi-doctor setup ami)" : ""))
+        return ExitCode(denied ? SetupExit.noPermission : SetupExit.writeFailed)
+    }
+
     /// The settings file (as `check` reads it), or exit 3 naming the file, line and key.
     func loadSettings() throws -> DoctorSettings {
         let text: String

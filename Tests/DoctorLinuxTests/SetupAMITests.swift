@@ -158,6 +158,32 @@ import Testing
         #expect(!result.stderr.contains("Wq9-reporting-box-secret"))
     }
 
+    @Test func withoutPermissionItSaysToRunAsRoot() throws {
+        guard getuid() == 0 else { return }   // setpriv needs root to become another user
+        let (scratch, etc) = try copy("plain")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for path in [scratch, scratch + "/plain", etc, etc + "/asterisk"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        let original = try snapshot(etc)
+        let result = try Binary.run(["setup", "ami", "--etc-root", etc, "--config", etc + "/none.toml", "--no-reload", "--no-verify"],
+                                    prefix: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        #expect(result.status == 77, "\(result.stderr)")
+        #expect(result.stderr.contains("EACCES") && result.stderr.contains("sudo dahdi-doctor setup ami"))
+        #expect(try snapshot(etc) == original)
+    }
+
+    @Test func refusesAnAMIThatListensOnlyOnAnotherAddress() throws {
+        let (scratch, etc) = try copy("plain")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let path = etc + "/asterisk/manager.conf"
+        try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "bindaddr = 127.0.0.1", with: "bindaddr = 192.0.2.10")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try setup(etc, ["--no-reload", "--no-verify"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("listens only on 192.0.2.10"))
+    }
+
     @Test func reloadRunsAsterisksBinaryAndAFailedReloadIsReported() throws {
         let (scratch, etc) = try copy("plain")
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -269,6 +269,14 @@ public enum AMISetupPlanner {
                 fix: "set 'enabled = yes' in manager.conf's [general] (on FreePBX: Settings > Advanced Settings, or manager_general_additional.conf), "
                     + "with 'bindaddr = 127.0.0.1' unless something else needs AMI from the network; then 'asterisk -rx \"manager reload\"' and run setup ami again")
         }
+        let bind = summary.bindAddress.trimmingBlanks().trimmingCharacters(in: "[]")
+        if !["0.0.0.0", "::", "127.0.0.1", "::1", ""].contains(bind) && !bind.hasPrefix("127.") {
+            return AMISetupRefusal(
+                "AMI listens only on \(summary.bindAddress) (bindaddr in \(summary.generalSource ?? managerPath)): a user limited to "
+                    + "loopback, as setup ami makes it, cannot log in there",
+                fix: "set 'bindaddr = 127.0.0.1' (or 0.0.0.0 with every user limited by permit/deny) in manager.conf's [general], "
+                    + "'asterisk -rx \"manager reload\"', then run setup ami again")
+        }
         return nil
     }
 
@@ -419,5 +427,14 @@ public enum AMISetupPlanner {
             searchStart = range.upperBound
         }
         return nil
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
     }
 }
