@@ -174,7 +174,8 @@ struct SetupAMI: ParsableCommand {
             print("login test: skipped (--no-verify)")
             return
         }
-        let endpoint = AMIEndpoint(host: host ?? settings.host, port: port ?? settings.port)
+        let endpoint = AMIEndpoint(host: host ?? settings.host, port: port ?? settings.port,
+                                   tls: settings.tls ? AMITLSOptions(caFile: settings.caFile) : nil)
         let credentials: AMICredentials
         do { credentials = try AMICredentialLoader.load(file: credentialsPath) } catch {
             printError("dahdi-doctor: setup ami: \(error)")

@@ -376,7 +376,7 @@ public enum AMISetupPlanner {
             guard let text = inputs.text(path), let block = existingBlock(in: text) else { continue }
             var rest = text
             rest.removeSubrange(block.range)
-            let removedLines = text[block.range].split(separator: "\n", omittingEmptySubsequences: false).dropLast().map {
+            let removedLines = text[block.range].split(separator: "\n").map {
                 $0.trimmingBlanks().hasPrefix("secret") ? "secret = (not shown)" : String($0)
             }
             if block.createdFile && rest.isEmpty {
