@@ -40,7 +40,7 @@ public struct AMISetupFiles: Sendable {
     /// owned by whoever runs setup. Before each write the file must still hold what the plan was made from.
     public func apply(_ changes: [AMISetupChange]) throws(FileWriteError) {
         let managerPath = joinPath(asteriskDirectory, "manager.conf")
-        let managerOwnership = (try? system_ownership(managerPath).get()) ?? nil
+        let managerOwnership = (try? system_ownership(system_resolvedPath(managerPath) ?? managerPath).get()) ?? nil
         for change in changes {
             let current: String? = system_exists(change.path) ? try? system_readSmallFile(change.path, limit: 16 << 20).get() : nil
             guard current == change.before else {
@@ -51,11 +51,14 @@ public struct AMISetupFiles: Sendable {
                 try system_makeDirectory(directory, mode: 0o755).get()
             }
             if let after = change.after {
-                let existing = (try? system_ownership(change.path).get()) ?? nil
+                // An edited file that is a symlink (manager.conf kept elsewhere) is written where it points, so the
+                // link stays a link.
+                let path = change.before != nil ? (system_resolvedPath(change.path) ?? change.path) : change.path
+                let existing = (try? system_ownership(path).get()) ?? nil
                 let mode = change.mode ?? existing?.mode ?? managerOwnership?.mode ?? 0o640
                 let owner = change.mode != nil ? nil
                     : (existing ?? managerOwnership).map { (uid: $0.uid, gid: $0.gid) }
-                try system_replaceFile(change.path, Array(after.utf8), mode: mode, owner: owner).get()
+                try system_replaceFile(path, Array(after.utf8), mode: mode, owner: owner).get()
             } else {
                 try system_unlink(change.path).get()
             }

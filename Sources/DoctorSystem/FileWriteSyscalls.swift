@@ -77,6 +77,13 @@ private func syncDirectory(_ directory: String) {
     close(fd)
 }
 
+/// realpath(3): the file a path names once every symlink is followed; nil when it cannot be resolved.
+package func system_resolvedPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}
+
 package func system_unlink(_ path: String) -> Result<Void, FileWriteError> {
     if unlink(path) != 0 { return .failure(FileWriteError(step: "unlink", path: path, error: SystemError(errno: errno))) }
     let slash = path.lastIndex(of: "/")

@@ -99,6 +99,21 @@ import Testing
         }
     }
 
+    @Test func aSymlinkedManagerConfStaysALink() throws {
+        let (scratch, etc) = try copy("plain")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let manager = etc + "/asterisk/manager.conf"
+        try FileManager.default.moveItem(atPath: manager, toPath: scratch + "/manager.conf.real")
+        try FileManager.default.createSymbolicLink(atPath: manager, withDestinationPath: scratch + "/manager.conf.real")
+        let original = try Data(contentsOf: URL(fileURLWithPath: scratch + "/manager.conf.real"))
+        #expect(try setup(etc, ["--no-reload", "--no-verify"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: manager) == scratch + "/manager.conf.real")
+        #expect(try String(contentsOfFile: scratch + "/manager.conf.real", encoding: .utf8).contains("#include manager_dahdi_doctor.conf"))
+        #expect(try setup(etc, ["--undo", "--no-reload"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: manager) == scratch + "/manager.conf.real")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch + "/manager.conf.real")) == original)
+    }
+
     @Test(arguments: layouts) func dryRunChangesNothing(_ layout: String) throws {
         let (scratch, etc) = try copy(layout)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
