@@ -107,4 +107,21 @@ import Testing
             Issue.record("a user name with ']' was accepted"); return
         }
     }
+
+    /// Whatever manager.conf or manager_custom.conf hold (broken input, CRLF, a lone CR at the end, no final line
+    /// break, a BOM), setup either refuses or its changes, undone, give back exactly the original text.
+    @Test(arguments: BrokenInput.cases(sample: Self.manager + "[reports]\nsecret = x\nread = reporting\n")
+          + [BrokenInput.Case(name: "lone CR at the end", text: Self.manager + "\r"),
+             BrokenInput.Case(name: "CRLF without final", text: Self.manager.replacing("\n", with: "\r\n").dropLast(2) + "")])
+    func undoOfAnyPlanGivesBackTheOriginal(_ input: BrokenInput.Case) throws {
+        for files in [["manager.conf": input.text],
+                      ["manager.conf": Self.manager + "#include manager_custom.conf\n", "manager_custom.conf": input.text]] {
+            guard case .success(let plan) = AMISetupPlanner.plan(inputs(files), secret: Self.secret) else { continue }
+            let (after, credentials) = applied(files, plan.changes)
+            let again = try AMISetupPlanner.plan(inputs(after, credentials: credentials), secret: Self.secret).get()
+            #expect(again.changes.isEmpty, "\(input.name): a second run would change something")
+            let (restored, _) = applied(after, try AMISetupPlanner.undo(inputs(after, credentials: credentials)).get())
+            #expect(restored.mapValues { Array($0.utf8) } == files.mapValues { Array($0.utf8) }, "\(input.name): undo is not byte for byte")
+        }
+    }
 }

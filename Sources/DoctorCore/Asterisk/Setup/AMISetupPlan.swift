@@ -211,7 +211,7 @@ public enum AMISetupPlanner {
         let blockLines = userBlockLines(user: inputs.user, secret: secret)
         let shownBlock = blockLines.map { $0.hasPrefix("secret =") ? "secret = (\(secret.count) random hex digits, not shown)" : $0 }
         if let targetText {
-            let needsBreak = !targetText.isEmpty && !targetText.hasSuffix("\n")
+            let needsBreak = needsLineBreak(targetText)
             let begin = AMISetup.beginMarker + (needsBreak ? AMISetup.lineBreakFlag : "")
             let added = [begin, AMISetup.undoHint] + blockLines + [AMISetup.endMarker]
             changes.append(AMISetupChange(kind: .edit, path: targetPath, before: targetText,
@@ -224,7 +224,7 @@ public enum AMISetupPlanner {
                                           shownLines: [begin, AMISetup.undoHint] + shownBlock + [AMISetup.endMarker]))
         }
         if !includesCustom && !includes(managerText, AMISetup.ownFile, source: inputs.source) {
-            let needsBreak = !managerText.isEmpty && !managerText.hasSuffix("\n")
+            let needsBreak = needsLineBreak(managerText)
             let line = "#include \(AMISetup.ownFile) " + (needsBreak ? AMISetup.includeLineBreakMarker : AMISetup.includeMarker)
             changes.append(AMISetupChange(kind: .edit, path: managerPath, before: managerText,
                                           after: managerText + (needsBreak ? "\n" : "") + line + "\n", shownLines: [line]))
@@ -310,37 +310,65 @@ public enum AMISetupPlanner {
         return false
     }
 
+    /// Byte offsets into a file's UTF-8: the searches and cuts work on bytes, so a CR before an added LF (which
+    /// Swift would join into one "\r\n" character) cannot hide a marker or move a cut.
     struct Block {
-        var range: Range<String.Index>
+        var range: Range<Int>
         var createdFile: Bool
         var secret: String?
+    }
+
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    static func find(_ needle: String, in haystack: [UInt8], from start: Int = 0) -> Int? {
+        let needle = Array(needle.utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        var index = start
+        while index <= haystack.count - needle.count {
+            if haystack[index] == needle[0] && haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// The block an earlier setup added: from the begin marker's line (and the line break it added, if it says so)
     /// through the end marker's line.
     static func existingBlock(in text: String?) -> Block? {
-        guard let text, let begin = text.hasPrefix(AMISetup.beginMarker) ? text.firstRange(of: AMISetup.beginMarker) : text.firstRange(of: "\n" + AMISetup.beginMarker) else {
+        guard let text else { return nil }
+        let data = bytes(text)
+        let markerStart: Int
+        if data.starts(with: AMISetup.beginMarker.utf8) {
+            markerStart = 0
+        } else if let found = find("\n" + AMISetup.beginMarker, in: data) {
+            markerStart = found + 1
+        } else {
             return nil
         }
-        let markerStart = text[begin].hasPrefix("\n") ? text.index(after: begin.lowerBound) : begin.lowerBound
-        guard let endMarker = text[markerStart...].firstRange(of: "\n" + AMISetup.endMarker) else { return nil }
-        var end = endMarker.upperBound
-        if end < text.endIndex, text[end] == "\n" { end = text.index(after: end) }
-        let beginLineEnd = text[markerStart...].firstIndex(of: "\n") ?? text.endIndex
-        let beginLine = text[markerStart..<beginLineEnd]
+        guard let endMarker = find("\n" + AMISetup.endMarker, in: data, from: markerStart) else { return nil }
+        var end = endMarker + 1 + AMISetup.endMarker.utf8.count
+        if end < data.count, data[end] == 0x0A { end += 1 }
+        let beginLineEnd = data[markerStart...].firstIndex(of: 0x0A) ?? data.count
+        let beginLine = String(decoding: data[markerStart..<beginLineEnd], as: UTF8.self)
         var start = markerStart
-        if beginLine.hasSuffix(AMISetup.lineBreakFlag), start > text.startIndex, text[text.index(before: start)] == "\n" {
-            start = text.index(before: start)
-        }
+        if beginLine.hasSuffix(AMISetup.lineBreakFlag), start > 0, data[start - 1] == 0x0A { start -= 1 }
         var secret: String?
-        for line in text[markerStart..<endMarker.lowerBound].split(separator: "\n") {
-            let trimmed = line.trimmingBlanks()
-            if trimmed.hasPrefix("secret") , let equals = trimmed.firstIndex(of: "="),
+        for line in data[markerStart..<endMarker].split(separator: 0x0A) {
+            let trimmed = String(decoding: line, as: UTF8.self).trimmingBlanks()
+            if trimmed.hasPrefix("secret"), let equals = trimmed.firstIndex(of: "="),
                trimmed[..<equals].trimmingBlanks() == "secret" {
                 secret = trimmed[trimmed.index(after: equals)...].trimmingBlanks()
             }
         }
         return Block(range: start..<end, createdFile: beginLine.hasSuffix(AMISetup.createdFlag), secret: secret)
+    }
+
+    /// Whether an addition at the end needs a line break first: the file is not empty and its last byte is not LF.
+    static func needsLineBreak(_ text: String) -> Bool { !text.isEmpty && text.utf8.last != 0x0A }
+
+    static func removing(_ range: Range<Int>, from text: String) -> String {
+        var data = bytes(text)
+        data.removeSubrange(range)
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func isOurCredentials(_ text: String) -> Bool { text.hasPrefix(AMISetup.credentialsMarker) }
@@ -374,10 +402,9 @@ public enum AMISetupPlanner {
         for name in [AMISetup.freePBXFile, AMISetup.ownFile] {
             let path = inputs.source.path(for: name)
             guard let text = inputs.text(path), let block = existingBlock(in: text) else { continue }
-            var rest = text
-            rest.removeSubrange(block.range)
-            let removedLines = text[block.range].split(separator: "\n").map {
-                $0.trimmingBlanks().hasPrefix("secret") ? "secret = (not shown)" : String($0)
+            let rest = removing(block.range, from: text)
+            let removedLines = bytes(text)[block.range].split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }.map {
+                $0.trimmingBlanks().hasPrefix("secret") ? "secret = (not shown)" : $0
             }
             if block.createdFile && rest.isEmpty {
                 changes.append(AMISetupChange(kind: .remove, path: path, before: text, after: nil, shownLines: removedLines))
@@ -391,10 +418,11 @@ public enum AMISetupPlanner {
             var removed: [String] = []
             for (marker, withBreak) in [(AMISetup.includeLineBreakMarker, true), (AMISetup.includeMarker, false)] {
                 let line = "#include \(AMISetup.ownFile) \(marker)"
-                if let range = findLine(line, in: rest) {
-                    var start = range.lowerBound
-                    if withBreak, start > rest.startIndex, rest[rest.index(before: start)] == "\n" { start = rest.index(before: start) }
-                    rest.removeSubrange(start..<range.upperBound)
+                if var range = findLine(line, in: rest) {
+                    if withBreak, range.lowerBound > 0, bytes(rest)[range.lowerBound - 1] == 0x0A {
+                        range = range.lowerBound - 1..<range.upperBound
+                    }
+                    rest = removing(range, from: rest)
                     removed.append(line)
                 }
             }
@@ -414,17 +442,16 @@ public enum AMISetupPlanner {
         return .success(changes)
     }
 
-    /// The range of a whole line equal to `line`, with its line break.
-    static func findLine(_ line: String, in text: String) -> Range<String.Index>? {
-        var searchStart = text.startIndex
-        while let range = text[searchStart...].firstRange(of: line) {
-            let atLineStart = range.lowerBound == text.startIndex || text[text.index(before: range.lowerBound)] == "\n"
-            let atLineEnd = range.upperBound == text.endIndex || text[range.upperBound] == "\n"
-            if atLineStart && atLineEnd {
-                let end = range.upperBound < text.endIndex ? text.index(after: range.upperBound) : range.upperBound
-                return range.lowerBound..<end
-            }
-            searchStart = range.upperBound
+    /// The byte range of a whole line equal to `line`, with its line break.
+    static func findLine(_ line: String, in text: String) -> Range<Int>? {
+        let data = bytes(text)
+        let length = line.utf8.count
+        var searchStart = 0
+        while let found = find(line, in: data, from: searchStart) {
+            let atLineStart = found == 0 || data[found - 1] == 0x0A
+            let atLineEnd = found + length == data.count || data[found + length] == 0x0A
+            if atLineStart && atLineEnd { return found..<min(data.count, found + length + 1) }
+            searchStart = found + 1
         }
         return nil
     }
