@@ -24,10 +24,17 @@ public struct AMISetupFiles: Sendable {
         let credentialsText: String? = system_exists(credentialsPath)
             ? ((try? system_readSmallFile(credentialsPath, limit: 64 * 1024).get()) ?? "")
             : nil
-        return AMISetupInputs(source: reader.asteriskSource(asteriskDirectory), freePBXSigns: signs,
-                              credentialsPath: credentialsPath, credentialsText: credentialsText,
-                              credentialsDirectoryExists: system_isDirectory(AMISetupPlanner.parentDirectory(credentialsPath)),
-                              user: user)
+        var inputs = AMISetupInputs(source: reader.asteriskSource(asteriskDirectory), freePBXSigns: signs,
+                                    credentialsPath: credentialsPath, credentialsText: credentialsText,
+                                    credentialsDirectoryExists: system_isDirectory(AMISetupPlanner.parentDirectory(credentialsPath)),
+                                    user: user)
+        inputs.notUTF8 = inputs.editableFiles.filter { path in
+            guard let fd = try? system_openForReading(path).get() else { return false }
+            defer { system_close(fd) }
+            guard let raw = try? system_readAll(fd, maxBytes: ConfigReader.fileLimit).get() else { return false }
+            return Array(String(decoding: raw, as: UTF8.self).utf8) != raw
+        }
+        return inputs
     }
 
     /// 32 bytes from getrandom(2), hex.

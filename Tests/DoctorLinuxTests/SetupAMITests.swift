@@ -153,6 +153,20 @@ import Testing
         #expect(try snapshot(etc) == original)
     }
 
+    @Test func refusesToEditAFileThatIsNotUTF8() throws {
+        let (scratch, etc) = try copy("freepbx")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // A Latin-1 comment ("; Configuración local") in manager_custom.conf.
+        var latin1 = Data("; Configuraci".utf8)
+        latin1.append(contentsOf: [0xF3, 0x6E, 0x20, 0x6C, 0x6F, 0x63, 0x61, 0x6C, 0x0A])
+        try latin1.write(to: URL(fileURLWithPath: etc + "/asterisk/manager_custom.conf"))
+        let original = try snapshot(etc)
+        let result = try setup(etc, ["--no-reload", "--no-verify"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("not valid UTF-8"))
+        #expect(try snapshot(etc) == original)
+    }
+
     @Test func refusesAFreePBXBoxWhoseManagerConfLostItsCustomInclude() throws {
         let (scratch, etc) = try copy("freepbx")
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -56,11 +56,27 @@ public struct AMISetupInputs: Sendable {
     /// Whether the credentials file's directory exists (setup creates it, and undo removes it, when not).
     public var credentialsDirectoryExists: Bool
     public var user: String
+    /// Files setup might edit whose bytes are not valid UTF-8 (a Latin-1 comment): their text as read is not their
+    /// bytes, so an edit could not be undone byte for byte. Setup and undo refuse to edit them.
+    public var notUTF8: [String]
 
     public init(source: AsteriskConfigSource, freePBXSigns: [String], credentialsPath: String, credentialsText: String?,
-                credentialsDirectoryExists: Bool, user: String = AMISetup.defaultUser) {
+                credentialsDirectoryExists: Bool, user: String = AMISetup.defaultUser, notUTF8: [String] = []) {
         self.source = source; self.freePBXSigns = freePBXSigns; self.credentialsPath = credentialsPath
         self.credentialsText = credentialsText; self.credentialsDirectoryExists = credentialsDirectoryExists; self.user = user
+        self.notUTF8 = notUTF8
+    }
+
+    /// The files setup or undo may edit, by absolute path.
+    public var editableFiles: [String] {
+        [managerPath, source.path(for: AMISetup.freePBXFile), source.path(for: AMISetup.ownFile)]
+    }
+
+    func notUTF8Refusal(_ changes: [AMISetupChange]) -> AMISetupRefusal? {
+        guard let path = changes.first(where: { $0.before != nil && notUTF8.contains($0.path) })?.path else { return nil }
+        return AMISetupRefusal(
+            "\(path) is not valid UTF-8 (a comment in another encoding?): an edit could not be undone byte for byte",
+            fix: "convert it to UTF-8 (iconv -f latin1 -t utf-8), or add the user by hand (docs/asterisk.md)")
     }
 
     var managerPath: String { source.path(for: "manager.conf") }
@@ -248,6 +264,7 @@ public enum AMISetupPlanner {
                     + (after.issues.first.map { " (\($0.file):\($0.line): \($0.message))" } ?? ""),
                 fix: "add the user by hand (docs/asterisk.md, the AMI user) and report this as a bug"))
         }
+        if let refusal = inputs.notUTF8Refusal(changes) { return .failure(refusal) }
         return .success(AMISetupPlan(layout: layout, changes: changes, alreadyDone: nil, user: inputs.user, userFile: targetPath))
     }
 
@@ -439,6 +456,7 @@ public enum AMISetupPlanner {
                                           removeDirectory: removeDirectory,
                                           shownLines: text.split(separator: "\n").map { $0.hasPrefix("secret") ? "secret = (not shown)" : String($0) }))
         }
+        if let refusal = inputs.notUTF8Refusal(changes) { return .failure(refusal) }
         return .success(changes)
     }
 
