@@ -217,6 +217,7 @@ struct FleetAlert: CustomStringConvertible {
         #expect(dashboard["schemaVersion"] as? Int == 39)
         let variables = ((dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]]) ?? []
         #expect(Set(variables.compactMap { $0["name"] as? String }) == ["datasource", "instance"])
+        try Self.checkLayout(dashboard)
         let targets = Self.targets(in: dashboard)
         #expect(targets.count >= 30, "the dashboard's queries were found (\(targets.count))")
 
@@ -257,6 +258,37 @@ struct FleetAlert: CustomStringConvertible {
         #expect(worst == ["pbx-demo": 3, "pbx-healthy": 0, "pbx-gateways": 3], "CRITICAL 3, OK 0")
         let state = Dictionary(uniqueKeysWithValues: try answers[1].get().map { (Self.label($0, "span"), Self.value($0)) })
         #expect(state == ["1": 3, "2": 1], "span 1 RED, span 2 YELLOW")
+    }
+
+    /// What Grafana needs to lay the dashboard out and query the chosen data source: unique panel ids, panels inside
+    /// the 24-column grid and not on top of each other, Grafana's own panel types, and every panel and query on the
+    /// `datasource` variable (no data source uid of ours baked in).
+    static func checkLayout(_ dashboard: [String: Any]) throws {
+        let panels = try #require(dashboard["panels"] as? [[String: Any]])
+        let all = panels + panels.flatMap { $0["panels"] as? [[String: Any]] ?? [] }
+        let ids = all.compactMap { $0["id"] as? Int }
+        #expect(ids.count == all.count && Set(ids).count == ids.count, "unique panel ids")
+        let types: Set<String> = ["row", "stat", "bargauge", "table", "timeseries", "state-timeline", "status-history"]
+        var cells = Set<[Int]>()
+        for panel in all {
+            let title = panel["title"] as? String ?? "?"
+            #expect(types.contains(panel["type"] as? String ?? ""), "\(title): panel type")
+            let grid = panel["gridPos"] as? [String: Int] ?? [:]
+            let (x, y, w, h) = (grid["x"] ?? -1, grid["y"] ?? -1, grid["w"] ?? 0, grid["h"] ?? 0)
+            #expect(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 24, "\(title): gridPos \(grid)")
+            for column in max(x, 0)..<min(x + w, 24) {
+                for row in max(y, 0)..<(max(y, 0) + h) {
+                    #expect(cells.insert([column, row]).inserted, "\(title) overlaps another panel at \(column),\(row)")
+                }
+            }
+            if panel["type"] as? String != "row" {
+                #expect((panel["datasource"] as? [String: String])?["uid"] == "${datasource}", "\(title): datasource")
+                for target in panel["targets"] as? [[String: Any]] ?? [] {
+                    #expect((target["datasource"] as? [String: String])?["uid"] == "${datasource}", "\(title): query datasource")
+                }
+                #expect(!(panel["description"] as? String ?? "").isEmpty, "\(title): a description")
+            }
+        }
     }
 
     struct Target { var panel: String; var expr: String }
