@@ -63,7 +63,7 @@ public enum PrometheusText {
             counts.add([("severity", severity.rawValue)], Double(report.findings.filter { $0.severity == severity }.count))
         }
         var each = MetricFamily("dahdi_doctor_finding", .gauge,
-                                "1 for each root finding of the last run (id as in dahdi-doctor explain ID); at most a bounded number of series.")
+                                "1 for each root finding of the last run (id as in dahdi-doctor explain ID; span when it is about one span); at most a bounded number of series.")
         var seen = Set<[String]>()
         var dropped = 0
         for finding in report.findings {
