@@ -93,7 +93,7 @@ public struct AMISetupFiles: Sendable {
         case .failure(let error):
             return .failure(AMISetupRefusal("cannot run \(binary): \(error)", fix: "run 'manager reload' on the Asterisk console"))
         case .success(let result):
-            let output = result.output.trimmingBlanks()
+            let output = Self.trimmed(result.output)
             if result.timedOut {
                 return .failure(AMISetupRefusal("\(binary) -rx \"manager reload\" did not finish within \(Int(seconds)) s",
                                                 fix: "check that Asterisk is running ('systemctl status asterisk'), then run 'asterisk -rx \"manager reload\"'"))
@@ -105,12 +105,11 @@ public struct AMISetupFiles: Sendable {
             return .success(output)
         }
     }
-}
 
-extension StringProtocol {
-    func trimmingBlanks() -> String {
+    /// Asterisk's answer without the blank lines and spaces around it.
+    private static func trimmed(_ text: String) -> String {
         let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
-        return String(self[first...last])
+        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(text[first...last])
     }
 }

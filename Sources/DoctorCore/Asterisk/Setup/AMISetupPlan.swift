@@ -286,7 +286,7 @@ public enum AMISetupPlanner {
                 fix: "set 'enabled = yes' in manager.conf's [general] (on FreePBX: Settings > Advanced Settings, or manager_general_additional.conf), "
                     + "with 'bindaddr = 127.0.0.1' unless something else needs AMI from the network; then 'asterisk -rx \"manager reload\"' and run setup ami again")
         }
-        let bind = summary.bindAddress.trimmingBlanks().trimmingCharacters(in: "[]")
+        let bind = summary.bindAddress.trimmingBlanks().trimmingEnds(of: "[]")
         if !["0.0.0.0", "::", "127.0.0.1", "::1", ""].contains(bind) && !bind.hasPrefix("127.") {
             return AMISetupRefusal(
                 "AMI listens only on \(summary.bindAddress) (bindaddr in \(summary.generalSource ?? managerPath)): a user limited to "
@@ -475,8 +475,8 @@ public enum AMISetupPlanner {
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: String) -> String {
+private extension String {
+    func trimmingEnds(of set: String) -> String {
         var text = Substring(self)
         while let first = text.first, set.contains(first) { text = text.dropFirst() }
         while let last = text.last, set.contains(last) { text = text.dropLast() }
