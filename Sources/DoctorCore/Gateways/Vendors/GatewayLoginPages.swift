@@ -64,19 +64,19 @@ enum GatewayLoginPages {
 /// A page the adapter could not read: says what it expected and where, and what came instead.
 enum Unparseable {
     static func failure(expected: String, page: GatewayPage) -> GatewayStatusFailure {
-        GatewayStatusFailure(kind: .unparseable, message: "expected \(expected); got \(describe(page.body))",
+        GatewayStatusFailure(kind: .unparseable, message: "expected \(expected); got \(describe(page.body, bytes: page.byteCount))",
                              path: page.path)
     }
 
     /// A short, safe description of a body: its size and whether it looks like text, never its content (a page
     /// may echo a form back).
-    static func describe(_ body: String) -> String {
+    static func describe(_ body: String, bytes: Int? = nil) -> String {
         if body.isEmpty { return "an empty page" }
         let scalars = body.unicodeScalars
         let sample = scalars.prefix(4096)
         let control = sample.filter { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" || $0 == "\u{FFFD}" }
         let kind = control.count * 20 > sample.count ? "binary data" : "a page"
-        return "\(kind) of \(body.utf8.count) bytes without it"
+        return "\(kind) of \(bytes ?? body.utf8.count) bytes without it"
     }
 }
 
