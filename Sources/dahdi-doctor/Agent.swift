@@ -172,6 +172,7 @@ struct Agent: ParsableCommand {
             }
             loops = all
             if case .ready(let reader) = amiPlan, let amiLoop {
+                let gatewayLoop = gatewayLoop
                 let amiWatcher = AMIEventWatcher(endpoint: reader.endpoint, credentials: reader.credentials, timeouts: reader.timeouts)
                 let everConnected = Atomic<Bool>(false)
                 let lastLoss = Mutex<String?>(nil)
