@@ -72,7 +72,9 @@ public struct GatewayChecks: CheckFamily {
         id: "gateway-port-state-unknown", family: "gateways", severity: .unknown,
         title: "gateway port shows a word dahdi-doctor does not know",
         explanation: """
-            The gateway's status page gives this port a registration, hook or line value that no vendor map in             dahdi-doctor knows (a firmware wording, a translated UI, a new state). It is not guessed: the port's state             is unknown, so the report cannot be OK on it. The finding quotes the word.
+            The gateway's status page gives this port a registration, hook or line value that no vendor map in \
+            dahdi-doctor knows (a firmware wording, a translated UI, a new state). It is not guessed: the port's state \
+            is unknown, so the report cannot be OK on it. The finding quotes the word.
             """,
         remediation: "read the port's state on the gateway's own page; switch the web UI to English if it is translated, and report the word (with the model and firmware) so it can be mapped")
 
@@ -80,7 +82,9 @@ public struct GatewayChecks: CheckFamily {
         id: "gateway-web-login-locked", family: "gateways", severity: .warning,
         title: "gateway locked its web login after failed attempts",
         explanation: """
-            The gateway answered the web login with its lock-out (too many failed logins: a wrong password in the             credentials file, or someone else guessing). dahdi-doctor stops logging in to it until the lock ends, so             its per-port status is unknown meanwhile; every further attempt would extend the lock.
+            The gateway answered the web login with its lock-out (too many failed logins: a wrong password in the \
+            credentials file, or someone else guessing). dahdi-doctor stops logging in to it until the lock ends, so \
+            its per-port status is unknown meanwhile; every further attempt would extend the lock.
             """,
         remediation: "check the password in the gateway's credentials file; wait for the lock to end (the finding says how long when the gateway does), then run check again")
 
@@ -88,7 +92,8 @@ public struct GatewayChecks: CheckFamily {
         id: "gateway-web-tls-unverified", family: "gateways", severity: .warning,
         title: "gateway web status read over HTTPS without checking the certificate",
         explanation: """
-            web_tls_insecure is set for this gateway: its status page is read over HTTPS, but the certificate is not             checked, so anyone in the path can pretend to be the gateway and receive the web password.
+            web_tls_insecure is set for this gateway: its status page is read over HTTPS, but the certificate is not \
+            checked, so anyone in the path can pretend to be the gateway and receive the web password.
             """,
         remediation: "pin the gateway's certificate instead: web_tls_fingerprint = the SHA-256 fingerprint of its certificate (openssl x509 -noout -fingerprint -sha256), or give its CA in web_ca_file")
 
