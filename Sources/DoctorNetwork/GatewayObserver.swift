@@ -48,7 +48,7 @@ public struct GatewayObserver: Sendable {
             let optionsOutcome = options.indices.contains(index) ? options[index].outcome : nil
             // The agent reads a page on its own interval, or at once when OPTIONS changes; in between it reports the
             // last reading.
-            if let poller, !readNow, let kept = poller.keptResult(for: gateway, options: optionsOutcome) {
+            if let poller, let kept = poller.keptResult(for: gateway, options: optionsOutcome, readNow: readNow) {
                 results.withLock { $0[index] = kept }
                 return
             }
@@ -110,9 +110,15 @@ public final class GatewayWebPoller: Sendable {
 
     init(clock: @escaping @Sendable () -> Double) { self.clock = clock }
 
+    /// Even a contact change does not read a page again sooner than this after the last read: a flapping contact
+    /// must not turn into a login storm.
+    static let minimumGapSeconds: Double = 15
+
     /// The last reading when it is still fresh and OPTIONS did not change; nil when the page is to be read now.
-    func keptResult(for gateway: GatewaySettings, options: SipProbeResult.Outcome?) -> GatewayStatusResult? {
-        let interval = gateway.statusInterval ?? GatewaySettings.defaultStatusInterval
+    /// `readNow` (Asterisk saw a contact change) shortens the interval to `minimumGapSeconds`.
+    func keptResult(for gateway: GatewaySettings, options: SipProbeResult.Outcome?, readNow: Bool = false)
+        -> GatewayStatusResult? {
+        let interval = readNow ? Self.minimumGapSeconds : gateway.statusInterval ?? GatewaySettings.defaultStatusInterval
         let now = clock()
         return entries.withLock { entries in
             guard let entry = entries[gateway.name], let lastRead = entry.lastRead, let result = entry.result,

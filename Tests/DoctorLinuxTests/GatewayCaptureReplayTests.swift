@@ -274,7 +274,12 @@ import Testing
         clock.now += 300
         #expect(observer.observe()[0].status?.value != nil)   // due: read through the same session, no new login
         #expect(paths() == ["/cgi-bin/dologin", "/cgi-bin/api.values.get", "/cgi-bin/api.values.get"])
+        // A contact change reads at once, but not twice within the minimum gap.
         #expect(observer.observe(readStatusNow: true)[0].status?.value != nil)
+        #expect(paths().count == 3)
+        clock.now += GatewayWebPoller.minimumGapSeconds
+        #expect(observer.observe(readStatusNow: true)[0].status?.value != nil)
+        #expect(paths().count == 4)
         #expect(paths().filter { $0 == "/cgi-bin/dologin" }.count == 1 && poller.logins("ata") == 1)
     }
 }
