@@ -50,6 +50,8 @@ import Testing
         let server = try FakeGateway(profile: profile, status: path, password: password, behaviour: behaviour, extra: extra)
         let result = server.reader().read(profile: readAs ?? profile,
                                           credentials: .value(GatewayCredentials(username: nil, password: password)))
+        // The password appears in no result, however the read went.
+        #expect(!String(reflecting: result).contains(password) && !"\(result)".contains(password))
         return (result, server)
     }
 

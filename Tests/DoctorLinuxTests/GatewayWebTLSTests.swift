@@ -48,8 +48,10 @@ import Testing
     }
 
     static func read(_ server: FakeGateway, _ tls: GatewayWebTLS) -> GatewayStatusResult {
-        GatewayStatusReader(host: "127.0.0.1", port: server.port, timeoutSeconds: 5, tls: tls)
+        let result = GatewayStatusReader(host: "127.0.0.1", port: server.port, timeoutSeconds: 5, tls: tls)
             .read(profile: "cisco-spa112", credentials: .value(GatewayCredentials(username: nil, password: password)))
+        #expect(!String(reflecting: result).contains(password))
+        return result
     }
 
     @Test func verificationRefusesASelfSignedCertificateByDefault() throws {
