@@ -110,7 +110,7 @@ public struct ChanDahdiChecks: CheckFamily {
     /// force for that channel; the field is absent from dahdi_chan_conf_default, so the default is no.
     static func ignoreFailedChannels(_ entry: ChanDahdiChannel) -> (enabled: Bool, value: String, source: String) {
         guard let option = entry.options.last(where: { $0.key.lowercased() == "ignore_failed_channels" }) else {
-            return (false, "no (chan_dahdi's default)", "\(entry.file) (not set)")
+            return (false, "no, chan_dahdi's default", "\(entry.file) (not set)")
         }
         let enabled = ["yes", "true", "y", "t", "1", "on"].contains(String(option.value.lowercased().trimmingWhitespace()))
         return (enabled, option.value, "\(option.file):\(option.line)")
@@ -127,6 +127,23 @@ public struct ChanDahdiChecks: CheckFamily {
         for entry in config.channels where context.channels[entry.channel] == nil && !ignoreFailedChannels(entry).enabled {
             return (entry.channel, declineKey, "channel \(entry.channel) is not in the kernel and ignore_failed_channels is \(ignoreFailedChannels(entry).value)",
                     "\(entry.file):\(entry.line)", declineFix(entry))
+        }
+        // A signalling the line refuses fails the channel the same way (mkintf: "Signalling requested on channel N
+        // is X but line is in Y signalling"); the mismatch finding's key names its first channel.
+        let mismatched = config.channels.filter { entry in
+            guard let channel = context.channels[entry.channel], channel.configured, let expected = entry.expectedSignalling else { return false }
+            return expected != Signalling(rawValue: channel.signallingBits ?? 0)
+        }
+        if let entry = mismatched.first(where: { !ignoreFailedChannels($0).enabled }) {
+            let groupStart = NumberRuns.groups(mismatched, number: { $0.channel }) { a, b in
+                a.signalling == b.signalling && a.file == b.file
+                    && Signalling(rawValue: context.channels[a.channel]?.signallingBits ?? 0) == Signalling(rawValue: context.channels[b.channel]?.signallingBits ?? 0)
+            }.first { $0.contains { $0.channel == entry.channel } }?.first?.channel ?? entry.channel
+            return (entry.channel, "chan-dahdi-mismatch:\(groupStart)",
+                    "channel \(entry.channel) asks for \(entry.signalling ?? "?") but the line is \(Signalling(rawValue: context.channels[entry.channel]?.signallingBits ?? 0).kernelName), and ignore_failed_channels is \(ignoreFailedChannels(entry).value)",
+                    "\(entry.file):\(entry.line)",
+                    "chan_dahdi will not load while a channel's signalling disagrees with the line: make signalling= agree with system.conf for 'channel => \(entry.channel)' at \(entry.file):\(entry.line), "
+                        + "or set ignore_failed_channels = yes in [channels]; then 'module load chan_dahdi.so' in the Asterisk CLI")
         }
         return nil
     }

@@ -39,7 +39,10 @@ public struct ChannelHoldChecks: CheckFamily {
         let source = context.observation.dahdi.sysfs != nil ? "sysfs channels/*/in_use" : "/proc/dahdi"
         var evidence = [Evidence("channels in use", "0 of \(wanted.count) (\(list))", source: source),
                         Evidence("chan_dahdi.conf", "\(listed.count) channel(s)", source: config.files.first ?? "chan_dahdi.conf")]
-        var cause: String?
+        // chan_dahdi.conf itself makes chan_dahdi decline to load: that is why nothing holds them.
+        let decline = ChanDahdiChecks.declineCause(context)
+        var cause: String? = decline?.key
+        if let decline { evidence.append(Evidence("chan_dahdi declines to load", decline.why, source: decline.source)) }
         let asterisk = context.observation.asterisk
         if let asterisk, let failure = asterisk.sessionFailure {
             evidence.append(Evidence("AMI", failure.description, source: "AMI \(asterisk.target)"))
@@ -51,7 +54,8 @@ public struct ChannelHoldChecks: CheckFamily {
         let subject = numbers.count == 1 ? "channel \(numbers[0])" : "channels \(list)"
         return [Finding(Self.notHeld, subject: subject,
                         message: "none of the \(wanted.count) DAHDI channel(s) chan_dahdi.conf lists is open (\(list)): "
-                            + (cause != nil ? "chan_dahdi is not loaded in Asterisk" : "Asterisk is not running, or chan_dahdi does not hold them"),
+                            + (decline != nil ? "chan_dahdi declines to load with this chan_dahdi.conf"
+                               : cause != nil ? "chan_dahdi is not loaded in Asterisk" : "Asterisk is not running, or chan_dahdi does not hold them"),
                         evidence: evidence, key: Self.key, causeKey: cause)]
     }
 }
