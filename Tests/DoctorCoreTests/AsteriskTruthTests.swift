@@ -159,6 +159,15 @@ import Testing
         #expect(running.status == .ok)
     }
 
+    @Test func aNotOpenSpanFoldsUnderTheUnheldChannels() throws {
+        // A T1/E1 driver asked for NOTOPEN (span=...,yellow) raises it while no channel is open.
+        var observation = try Self.box(held: false)
+        observation.dahdi.spans[0].alarms = .notOpen
+        let report = Diagnosis.run(observation, generator: "t")
+        #expect(report.findings.map(\.id) == ["dahdi-channels-not-held"])
+        #expect(report.findings.first?.consequences.map(\.id) == ["span-not-open"])
+    }
+
     @Test func oneHeldChannelMeansChanDahdiRuns() throws {
         var observation = try Self.box(held: false)
         observation.dahdi.sysfs?.channels[0].inUse = true

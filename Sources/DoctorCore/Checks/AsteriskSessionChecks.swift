@@ -7,7 +7,9 @@ public struct AsteriskSessionChecks: CheckFamily {
         explanation: """
             dahdi-doctor could not hold an AMI session with Asterisk (connection refused, timed out, TLS failed, or \
             the peer is not AMI), so Asterisk's view of PJSIP and chan_dahdi is unknown. If the connection is \
-            refused, Asterisk may not be running, or manager.conf has enabled=no or a different bindaddr/port.
+            refused, Asterisk may not be running, or manager.conf has enabled=no or a different bindaddr/port. When \
+            the kernel also shows every channel chan_dahdi.conf lists closed, Asterisk is not running: this finding is \
+            then folded under dahdi-channels-not-held.
             """,
         remediation: "check 'systemctl status asterisk'; check manager.conf [general] enabled, bindaddr and port; then 'dahdi-doctor check --ami-host HOST --ami-port PORT'")
 

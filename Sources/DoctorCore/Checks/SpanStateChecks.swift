@@ -97,9 +97,11 @@ public struct SpanStateChecks: CheckFamily {
                     severity = .warning
                     message += " (BRI: layer 1 may drop between calls on point-to-multipoint lines)"
                 }
-                // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded.
-                let cause = definition == Self.notOpen && AsteriskView.chanDahdiNotLoaded(context.observation.asterisk)
-                    ? AsteriskView.chanDahdiNotLoadedKey : nil
+                // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded,
+                // or (no AMI answer about it) by nothing holding the channels chan_dahdi.conf lists.
+                let cause = definition != Self.notOpen ? nil
+                    : AsteriskView.chanDahdiNotLoaded(context.observation.asterisk) ? AsteriskView.chanDahdiNotLoadedKey
+                    : ChannelHoldChecks.key
                 findings.append(Finding(definition, subject: subject, message: message,
                                         evidence: [alarmEvidence] + Self.spanFacts(span),
                                         key: CheckContext.spanAlarmKey(span.number), causeKey: cause,
