@@ -96,7 +96,7 @@ public struct ChanDahdiChecks: CheckFamily {
         if !ignore.enabled {
             evidence.append(Evidence("ignore_failed_channels", ignore.value, source: ignore.source))
             message += "; chan_dahdi refuses to load with this file (ignore_failed_channels = \(ignore.value))"
-            remediation = Self.declineFix(first)
+            remediation = Self.declineFix(first, context.observation.config.chanDahdi?.value)
             if Self.declineCause(context)?.channel == first.channel { key = Self.declineKey }
         }
         return Finding(Self.channelMissing, subject: label, message: message, evidence: evidence, remediation: remediation,
@@ -116,8 +116,11 @@ public struct ChanDahdiChecks: CheckFamily {
         return (enabled, option.value, "\(option.file):\(option.line)")
     }
 
-    static func declineFix(_ entry: ChanDahdiChannel) -> String {
-        "chan_dahdi will not load while chan_dahdi.conf lists a channel it cannot open: fix or remove 'channel => \(entry.channel)' at \(entry.file):\(entry.line) (or bring its span back), "
+    static func declineFix(_ entry: ChanDahdiChannel, _ config: ChanDahdiConfig?) -> String {
+        // The channels created by the same line: 'channel => 49-52' is one line to fix.
+        let same = (config?.channels ?? [entry]).filter { $0.file == entry.file && $0.line == entry.line }.map(\.channel)
+        let range = same.count > 1 ? "\(same.min()!)-\(same.max()!)" : "\(entry.channel)"
+        return "chan_dahdi will not load while chan_dahdi.conf lists a channel it cannot open: fix or remove the 'channel => \(range)' line at \(entry.file):\(entry.line) (or bring its span back), "
             + "or set ignore_failed_channels = yes in [channels]; then 'module load chan_dahdi.so' in the Asterisk CLI ('module reload' does not load a module that is not loaded)"
     }
 
@@ -126,7 +129,7 @@ public struct ChanDahdiChecks: CheckFamily {
         guard context.kernelReadable, let config = context.observation.config.chanDahdi?.value else { return nil }
         for entry in config.channels where context.channels[entry.channel] == nil && !ignoreFailedChannels(entry).enabled {
             return (entry.channel, declineKey, "channel \(entry.channel) is not in the kernel and ignore_failed_channels is \(ignoreFailedChannels(entry).value)",
-                    "\(entry.file):\(entry.line)", declineFix(entry))
+                    "\(entry.file):\(entry.line)", declineFix(entry, config))
         }
         // A signalling the line refuses fails the channel the same way (mkintf: "Signalling requested on channel N
         // is X but line is in Y signalling"); the mismatch finding's key names its first channel.

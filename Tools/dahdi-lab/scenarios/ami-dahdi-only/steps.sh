@@ -1,5 +1,6 @@
 #!/bin/sh
-# dahdi-lab scenario "ami-dahdi-only": the healthy box with a running DAHDI-only Asterisk: the stand-in holds the
+# dahdi-lab scenario "ami-dahdi-only": the box of the real chan_dahdi recording (two 8-channel spans wired back to
+# back, its own system.conf and chan_dahdi.conf) with a running DAHDI-only Asterisk: the stand-in holds the
 # channels chan_dahdi.conf lists, and the AMI replay server answers as the real Asterisk 22.10.1 of the chan_dahdi
 # recording did (--behaviour dahdi-only): chan_dahdi's real DAHDIShowChannels/DAHDIShowStatus bytes, res_pjsip not
 # loaded (every PJSIPShow* an unknown command, ModuleCheck "Module not loaded"). No pjsip.conf, no gateway list:
