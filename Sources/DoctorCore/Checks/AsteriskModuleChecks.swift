@@ -54,6 +54,8 @@ public enum AsteriskModules {
             return .moduleNotLoaded(module: "res_pjsip.so", evidence: "ModuleCheck res_pjsip.so: Module not loaded")
         }
         let version = asterisk.asteriskVersion.flatMap(AsteriskVersion.init)
+        // Loaded, yet the action is unknown: neither cause fits; say so rather than guess.
+        if asterisk.moduleLoaded(provider.module) == true, action != "DAHDIShowStatus" { return .unknown }
         if action == "DAHDIShowStatus" {
             if case .absent = DahdiShowStatusSupport.of(asteriskVersion: asterisk.asteriskVersion) {
                 return .tooOld(version: asterisk.asteriskVersion ?? "?")
