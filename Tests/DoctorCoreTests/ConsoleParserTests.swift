@@ -18,7 +18,7 @@ import Foundation
         func output(_ command: String) -> AMIResult<String> {
             if let text = replace[command] { return .ok(text) }
             let base = "console/" + command.replacingOccurrences(of: " ", with: "-")
-            let suffix = command.hasPrefix("dahdi ") ? dahdiState : state
+            let suffix = command.hasPrefix("dahdi ") || command.hasSuffix("chan_dahdi.so") ? dahdiState : state
             if !suffix.isEmpty, let text = try? Fixtures.read(base + suffix + ".txt") { return .ok(text) }
             if let text = try? Fixtures.read(base + ".txt") { return .ok(text) }
             let words = command.split(separator: " ").dropLast().joined(separator: " ")

@@ -57,8 +57,17 @@ def unknown(command):
             % (command, " ".join(words[:-1]))).encode()
 
 
+def not_loaded():
+    return ("%-30s %-40.40s %-10s %-11s %13s\n" % ("Module", "Description", "Use Count", "Status", "Support Level")
+            + "0 modules loaded\n").encode()
+
+
 def answer(command):
     behaviour = ARGS.behaviour
+    if behaviour == "no-chan-dahdi" and command == "module show like chan_dahdi.so":
+        return not_loaded()
+    if behaviour == "no-pjsip" and command == "module show like res_pjsip.so":
+        return not_loaded()
     if behaviour == "no-chan-dahdi" and command.startswith("dahdi "):
         return unknown(command)
     if behaviour == "no-pjsip" and command.startswith("pjsip "):

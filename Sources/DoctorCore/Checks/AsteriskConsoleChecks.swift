@@ -44,8 +44,7 @@ public struct AsteriskConsoleChecks: CheckFamily {
             ("pjsip show contacts", asterisk.contacts?.failure), ("pjsip show aors", asterisk.aors?.failure),
             ("pjsip show registrations", asterisk.outboundRegistrations?.failure),
             ("dahdi show channels", asterisk.dahdiChannels?.failure), ("dahdi show status", asterisk.dahdiSpans?.failure),
-            ("module show like chan_sip.so", asterisk.moduleChecks?.first?.loaded.failure),
-        ]
+        ] + (asterisk.moduleChecks ?? []).map { ("module show like \($0.module)", $0.loaded.failure) }
         for (command, failure) in failures {
             guard let failure, failure.kind != .unsupported, failure.kind != .permission else { continue }
             findings.append(Finding(Self.readFailed, subject: "'\(command)'",

@@ -5,8 +5,8 @@
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
         HardwareChecks(), DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
-        ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
-        AsteriskSessionChecks(), AsteriskConsoleChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
+        ReadAccessChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
+        AsteriskSessionChecks(), AsteriskConsoleChecks(), AsteriskDahdiChecks(), ChannelHoldChecks(), AsteriskModuleChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
         ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),
     ]
 

@@ -29,6 +29,9 @@ public struct Observation: Sendable, Hashable, Codable {
     public var container: ContainerObservation?
     /// Telephony cards on the PCI and USB buses (nil in observations saved before the bus scan existed).
     public var hardware: HardwareObservation?
+    /// Configuration files (and directories) a reader was refused (EACCES/EPERM): nil when not looked at, empty
+    /// when every read was allowed.
+    public var configAccess: [ConfigReadDenial]?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
                 config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {

@@ -15,13 +15,13 @@ public struct AsteriskConsoleTranscript: Sendable, Hashable {
 }
 
 public enum AsteriskConsoleReading {
-    /// The module the legacy checks ask about (AsteriskReader.checkedModules over AMI).
-    public static let checkedModule = "chan_sip.so"
+    /// The modules the checks ask about (AsteriskModules.checked, ModuleCheck over AMI).
+    public static let checkedModules = AsteriskModules.checked
 
     /// Read commands only; each is sent as "cli quit after COMMAND" on its own connection.
-    public static let firstCommands = [
-        "core show version", "module show like \(checkedModule)", "pjsip show endpoints", "pjsip show contacts",
-        "pjsip show aors", "pjsip show registrations", "dahdi show channels", "dahdi show status",
+    public static let firstCommands = ["core show version"] + checkedModules.map { "module show like \($0)" } + [
+        "pjsip show endpoints", "pjsip show contacts", "pjsip show aors", "pjsip show registrations",
+        "dahdi show channels", "dahdi show status",
     ]
 
     /// At most this many `pjsip show aor NAME` per look (qualify settings and static contacts of the AORs that carry
@@ -129,10 +129,11 @@ public enum AsteriskConsoleReading {
             }
             let version = read("core show version", ConsoleCoreParsers.version)
             observation.asteriskVersion = version?.value ?? banner?.version
-            let moduleCommand = "module show like \(checkedModule)"
-            if let loaded = read(moduleCommand, { ConsoleCoreParsers.moduleLoaded($0, module: checkedModule) }) {
-                observation.moduleChecks = [AsteriskModuleCheck(module: checkedModule, loaded: loaded)]
+            let checks = checkedModules.compactMap { module in
+                read("module show like \(module)", { ConsoleCoreParsers.moduleLoaded($0, module: module) })
+                    .map { AsteriskModuleCheck(module: module, loaded: $0) }
             }
+            if !checks.isEmpty { observation.moduleChecks = checks }
 
             // PJSIP: the listings, completed by the AOR and registration details.
             let blocks = read("pjsip show endpoints", ConsolePjsipParsers.endpoints)

@@ -157,6 +157,15 @@ write("pjsip-show-registration-trunk-provider.txt", registration_detail())
 write("module-show-like-chan_sip.so.txt",
       "%-30s %-40.40s %-10s %-11s %13s\n" % ("Module", "Description", "Use Count", "Status", "Support Level")
       + "0 modules loaded\n")
+MODULES = {"res_pjsip.so": "Basic SIP resource", "chan_dahdi.so": "DAHDI Telephony w/PRI & SS7 & MFC/R2"}
+for module, description in MODULES.items():
+    write("module-show-like-%s.txt" % module,
+          "%-30s %-40.40s %-10s %-11s %13s\n" % ("Module", "Description", "Use Count", "Status", "Support Level")
+          + "%-30s %-40.40s %-10d %-11s %13s\n" % (module, description, 0, "Running", "core")
+          + "1 modules loaded\n")
+write("module-show-like-chan_dahdi.so.no-chan-dahdi.txt",
+      "%-30s %-40.40s %-10s %-11s %13s\n" % ("Module", "Description", "Use Count", "Status", "Support Level")
+      + "0 modules loaded\n")
 write("module-show-like-chan_sip.so.loaded.txt",
       "%-30s %-40.40s %-10s %-11s %13s\n" % ("Module", "Description", "Use Count", "Status", "Support Level")
       + "%-30s %-40.40s %-10d %-11s %13s\n" % ("chan_sip.so", "Session Initiation Protocol (SIP)", 0, "Running", "deprecated")
