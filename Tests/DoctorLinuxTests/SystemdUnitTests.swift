@@ -38,6 +38,8 @@ import Testing
         let service = try String(contentsOfFile: root + "/Config/systemd/dahdi-doctor-agent.service", encoding: .utf8)
             .replacingOccurrences(of: "/usr/bin/dahdi-doctor", with: Binary.path)
         #expect(service.contains("Type=notify") && service.contains("WatchdogSec="), "the agent sends READY=1 and WATCHDOG=1")
+        #expect(service.contains("\nUser=dahdi-doctor\n") && service.contains("--socket-group dahdi-doctor-status"),
+                "the package's system user, not root; the status group reads the socket")
         try service.write(toFile: dir + "/dahdi-doctor-agent.service", atomically: true, encoding: .utf8)
         let verify = try run([Self.analyze, "verify", "--man=no", dir + "/dahdi-doctor-agent.service"])
         #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")

@@ -84,13 +84,16 @@ def page(cmd, path: list[str], version: str, date: str, all_pages: list[str]) ->
     ]
     args = [a for a in cmd.get("arguments", []) if a.get("shouldDisplay", True)]
     synopsis = ["\\fB" + lit(" ".join(path)) + "\\fR"]
-    subs = [s for s in cmd.get("subcommands", []) if s.get("shouldDisplay", True)]
+    subs = [s for s in cmd.get("subcommands", []) if s.get("shouldDisplay", True) and s["commandName"] != "help"]
     if subs:
         synopsis.append("[\\fIsubcommand\\fR]")
     synopsis += [synopsis_item(a) for a in args if a["kind"] != "flag" or a.get("names")]
     out += [".nh", ".ad l", ".HP 4", " ".join(synopsis), ".ad", ".hy"]
     out += [".SH DESCRIPTION"]
     out += prose(cmd.get("abstract", ""))
+    if cmd.get("defaultSubcommand"):
+        out += [".PP", "Without a subcommand, \\fB%s\\fR runs \\fB%s\\fR." % (lit(" ".join(path)),
+                lit(" ".join(path + [cmd["defaultSubcommand"]])))]
     if cmd.get("discussion"):
         out += prose(cmd["discussion"])
     if subs:
@@ -113,7 +116,7 @@ def page(cmd, path: list[str], version: str, date: str, all_pages: list[str]) ->
     out += [".SH SEE ALSO"]
     related = [p for p in all_pages if p != name and (p == "dahdi-doctor" or p.startswith(name + "-") or
                                                       p.count("-") == name.count("-"))]
-    out += [",\n".join(".BR %s (1)" % lit(p) for p in related)]
+    out += [".nh", ".ad l", ",\n".join(".BR %s (1)" % lit(p) for p in related), ".ad", ".hy"]
     out += [".PP", "The reference documentation is in /usr/share/doc/dahdi\\-doctor/ (README.md and docs/)."]
     return "\n".join(out) + "\n"
 
@@ -138,7 +141,7 @@ def describe(a) -> list[str]:
 def walk(cmd, path, found):
     found.append((cmd, path))
     for s in cmd.get("subcommands", []):
-        if s.get("shouldDisplay", True):
+        if s.get("shouldDisplay", True) and s["commandName"] != "help":
             walk(s, path + [s["commandName"]], found)
 
 
@@ -148,6 +151,11 @@ def main():
                                      text=True).stdout)
     if info.get("serializationVersion") != 0:
         sys.exit("manpages.py: unknown dump-help serializationVersion %r" % info.get("serializationVersion"))
+    # ToolInfo v0 does not carry the default subcommand; the help text marks it "(default)".
+    help_text = subprocess.run([binary, "--help"], check=True, capture_output=True, text=True).stdout
+    marked = re.search(r"^\s+(\S+) \(default\)", help_text, re.M)
+    if marked:
+        info["command"]["defaultSubcommand"] = marked.group(1)
     commands = []
     walk(info["command"], [info["command"]["commandName"]], commands)
     names = ["-".join(p) for _, p in commands]
