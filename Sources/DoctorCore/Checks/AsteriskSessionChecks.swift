@@ -15,7 +15,7 @@ public struct AsteriskSessionChecks: CheckFamily {
         id: "ami-login-refused", family: "asterisk", severity: .unknown,
         title: "Asterisk refused the AMI login",
         explanation: "Asterisk answered \"Authentication failed\": the user does not exist in manager.conf, the secret differs, or the user's permit/deny ACL excludes this address. Asterisk's view is unknown.",
-        remediation: "check the [user] section in manager.conf (secret, permit) against dahdi-doctor's credentials file (README: the AMI user), then 'manager reload'")
+        remediation: "run 'sudo dahdi-doctor setup ami': it creates dahdi-doctor's own AMI user and credentials file, reloads manager.conf and tests the login; or check the [user] section in manager.conf (secret, permit) against dahdi-doctor's credentials file by hand (docs/asterisk.md), then 'manager reload'")
 
     public static let permissionMissing = CheckDefinition(
         id: "ami-permission-missing", family: "asterisk", severity: .warning,
@@ -25,7 +25,7 @@ public struct AsteriskSessionChecks: CheckFamily {
             user's write= classes (events against read=): PJSIPShow* and DAHDIShow* need 'system', CoreSettings \
             'system' or 'reporting'. The checks that need that read are skipped.
             """,
-        remediation: "give the AMI user 'read = system,reporting' and 'write = system,reporting' in manager.conf (README: the AMI user), then 'manager reload'")
+        remediation: "run 'sudo dahdi-doctor setup ami' for a user with exactly these classes, or give the AMI user 'read = system,reporting' and 'write = system,reporting' in manager.conf by hand (docs/asterisk.md), then 'manager reload'")
 
     public static let actionUnsupported = CheckDefinition(
         id: "asterisk-action-unsupported", family: "asterisk", severity: .info,
