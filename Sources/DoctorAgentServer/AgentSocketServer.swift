@@ -129,7 +129,7 @@ public final class AgentSocketServer: Sendable {
         switch system_agentPeerCredentials(client) {
         case .failure(let error):
             response = .error(403, "cannot identify the client: \(error)")
-        case .success(let peer) where !policy.allows(uid: peer.uid, gid: peer.gid):
+        case .success(let peer) where !policy.allows(uid: peer.uid, gid: peer.gid, groups: peer.groups):
             response = .error(403, "uid \(peer.uid) gid \(peer.gid) is not allowed; see the agent's --allow-uid and --allow-gid")
         case .success:
             switch readRequest(client) {

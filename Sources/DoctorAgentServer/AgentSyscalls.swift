@@ -15,6 +15,8 @@ public struct PeerCredentials: Sendable, Hashable {
     public var pid: Int32
     public var uid: UInt32
     public var gid: UInt32
+    /// The supplementary groups (SO_PEERGROUPS, Linux 4.13+); empty when the kernel does not say.
+    public var groups: [UInt32] = []
 }
 
 /// What is at a socket path before the agent binds it.
@@ -134,7 +136,23 @@ func system_agentPeerCredentials(_ fd: CInt) -> Result<PeerCredentials, SystemEr
     var length = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
     guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return .failure(agentErrno()) }
     guard length == 12 else { return .failure(SystemError(errno: EPROTO)) }
-    return .success(PeerCredentials(pid: credentials.0, uid: credentials.1, gid: credentials.2))
+    return .success(PeerCredentials(pid: credentials.0, uid: credentials.1, gid: credentials.2,
+                                    groups: system_agentPeerGroups(fd)))
+}
+
+/// SO_PEERGROUPS (59 on Linux, not in every libc header): the peer's supplementary groups at connect(). An older
+/// kernel answers ENOPROTOOPT: then only the effective gid counts.
+func system_agentPeerGroups(_ fd: CInt) -> [UInt32] {
+    let soPeerGroups: CInt = 59
+    var groups = [UInt32](repeating: 0, count: 64)
+    var length = socklen_t(groups.count * MemoryLayout<UInt32>.size)
+    var status = groups.withUnsafeMutableBytes { getsockopt(fd, SOL_SOCKET, soPeerGroups, $0.baseAddress, &length) }
+    if status != 0 && errno == ERANGE && Int(length) > groups.count * MemoryLayout<UInt32>.size {
+        groups = [UInt32](repeating: 0, count: Int(length) / MemoryLayout<UInt32>.size)
+        status = groups.withUnsafeMutableBytes { getsockopt(fd, SOL_SOCKET, soPeerGroups, $0.baseAddress, &length) }
+    }
+    guard status == 0 else { return [] }
+    return Array(groups.prefix(Int(length) / MemoryLayout<UInt32>.size))
 }
 
 /// Bounds every send: a client that stops reading cannot hold a connection thread for longer than this.

@@ -13,8 +13,8 @@ struct Agent: ParsableCommand {
         abstract: "Run the checks continuously and serve the result on a Unix socket (HTTP/1.1, read-only).",
         discussion: """
             Endpoints: GET /v1/health (200 when OK, else 503), /v1/report, /v1/events, /metrics. Root and the \
-            agent's own user may always read the socket; others need --allow-uid or --allow-gid (checked with \
-            SO_PEERCRED). SIGTERM or SIGINT stops it within moments, removing the socket; exit 0.
+            agent's own user may always read the socket; others need --allow-uid, --allow-gid or membership of \
+            --socket-group (checked with SO_PEERCRED and SO_PEERGROUPS). SIGTERM or SIGINT stops it within moments, removing the socket; exit 0.
             """)
 
     static let defaultSocket = "/run/dahdi-doctor/doctor.sock"
@@ -46,13 +46,13 @@ struct Agent: ParsableCommand {
     @Option(help: "The Unix socket to serve.")
     var socket = Agent.defaultSocket
 
-    @Option(name: .customLong("socket-group"), help: "Group (name or gid) given the socket; its mode is 0660.")
+    @Option(name: .customLong("socket-group"), help: "Group (name or gid) given the socket, mode 0660; its members may read it.")
     var socketGroup: String?
 
     @Option(name: .customLong("allow-uid"), help: "A uid allowed to read the socket (repeatable).")
     var allowUIDs: [UInt32] = []
 
-    @Option(name: .customLong("allow-gid"), help: "A gid allowed to read the socket: the client's effective gid (repeatable).")
+    @Option(name: .customLong("allow-gid"), help: "A gid allowed to read the socket: the client's effective or a supplementary gid (repeatable).")
     var allowGIDs: [UInt32] = []
 
     @Option(name: .customLong("textfile-directory"), help: "Also write the Prometheus textfile here after every report.")
@@ -102,7 +102,9 @@ struct Agent: ParsableCommand {
         let runtime = AgentRuntime(generator: generator, schedules: schedules, rateWindowSeconds: rateWindow,
                                    textfileDirectory: textfileDirectory)
 
-        let policy = PeerAccessPolicy(allowedUIDs: Set(allowUIDs), allowedGIDs: Set(allowGIDs), ownUID: AgentHost.effectiveUID())
+        // The socket's group may read it: the file mode lets its members connect, and the policy agrees.
+        let policy = PeerAccessPolicy(allowedUIDs: Set(allowUIDs), allowedGIDs: Set(allowGIDs + (group.map { [$0] } ?? [])),
+                                      ownUID: AgentHost.effectiveUID())
         let server: AgentSocketServer
         do {
             server = try AgentSocketServer(path: socket, group: group, policy: policy) { request in

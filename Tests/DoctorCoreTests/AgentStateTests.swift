@@ -94,6 +94,8 @@ import Testing
         #expect(policy.allows(uid: 1000, gid: 1))
         #expect(policy.allows(uid: 2000, gid: 50))
         #expect(!policy.allows(uid: 65534, gid: 65534))
+        #expect(policy.allows(uid: 2000, gid: 2000, groups: [20, 50]), "a supplementary group counts")
+        #expect(!policy.allows(uid: 2000, gid: 2000, groups: [20, 51]))
     }
 }
 

@@ -121,6 +121,14 @@ import Glibc
         #expect(try Curl.get(byGID.socket, "/v1/report", prefix: otherUser).code == 200)
         let otherGroup = ["/usr/bin/setpriv", "--reuid=65533", "--regid=65533", "--clear-groups"]
         #expect(try Curl.get(byGID.socket, "/v1/report", prefix: otherGroup).code == 403)
+        // A supplementary group is enough (SO_PEERGROUPS), and the socket's group is allowed without --allow-gid.
+        let supplementary = ["/usr/bin/setpriv", "--reuid=65533", "--regid=65533", "--groups=65534"]
+        #expect(try Curl.get(byGID.socket, "/v1/report", prefix: supplementary).code == 200)
+        let bySocketGroup = try AgentProcess(roots: .lab, extra: ["--socket-group", "65534"])
+        defer { bySocketGroup.stop() }
+        #expect(try Curl.get(bySocketGroup.socket, "/v1/report", prefix: supplementary).code == 200)
+        // Outside the group: the socket's mode (0660) already keeps it out (no HTTP answer at all).
+        #expect(try Curl.get(bySocketGroup.socket, "/v1/report", prefix: otherGroup).code != 200)
     }
 
     @Test func fiftyConcurrentClientsAreAllAnswered() throws {
