@@ -4,7 +4,7 @@
 /// file; causes still fold their consequences whatever the order.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
-        HardwareChecks(), DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
+        HardwareChecks(), KernelModuleChecks(), DriverChecks(), TimingOnlyChecks(), AssignmentChecks(), InterruptChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
         ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
         AsteriskSessionChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
         ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),

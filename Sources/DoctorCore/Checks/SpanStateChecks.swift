@@ -94,7 +94,7 @@ public struct SpanStateChecks: CheckFamily {
                 }
                 // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded.
                 let cause = definition == Self.notOpen && AsteriskView.chanDahdiNotLoaded(context.observation.asterisk)
-                    ? AsteriskView.chanDahdiNotLoadedKey : nil
+                    ? AsteriskView.chanDahdiNotLoadedKey : InterruptChecks.causeKey(context, span: span.number)
                 findings.append(Finding(definition, subject: subject, message: message,
                                         evidence: [alarmEvidence] + Self.spanFacts(span),
                                         key: CheckContext.spanAlarmKey(span.number), causeKey: cause,
