@@ -55,9 +55,10 @@ public struct DahdiDemand: Sendable, Hashable, Codable {
                 let key = trimmed[..<equals].trimmingWhitespace().lowercased()
                 var value = trimmed[trimmed.index(after: equals)...]
                 if value.first == ">" { value = value.dropFirst() }
-                let name = normalise(String(value.trimmingWhitespace()))
+                let raw = String(value.trimmingWhitespace())
+                let name = normalise(raw)
                 switch key {
-                case "autoload": autoload = ["yes", "true", "on", "1"].contains(name.lowercased())
+                case "autoload": autoload = ["yes", "true", "on", "1"].contains(raw.lowercased())
                 case "load", "preload", "require", "preload-require": loads.append((name, index + 1, key))
                 case "noload": noload.insert(name)
                 default: break

@@ -274,8 +274,8 @@ public enum KernelLogParser {
             return nil
         }
         let module = moduleOf(message)
-        // Lines not naming a DAHDI module count only when they say which module in their own words (insmod/modprobe).
-        guard let module else { return nil }
+        // A line must name a DAHDI module, except Secure Boot's refusal, which never names the module it refused.
+        guard module != nil || kind == .signatureRejected else { return nil }
         return KernelLogEvent(kind: kind, module: module, message: String(message.prefix(300)))
     }
 
@@ -291,7 +291,8 @@ public enum KernelLogParser {
         for word in message.split(whereSeparator: { " '\"`,()/".contains($0) }) {
             let name = String(word)
             if let module = ModulesTree.moduleName(name) { return module }
-            if ModulesTree.isDahdiModule(name.replacingDash()) && !name.contains("_ko") && name.count >= 4 { return name.replacingDash() }
+            if name.count >= 4, name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "-" }),
+               ModulesTree.isDahdiModule(name.replacingDash()) { return name.replacingDash() }
         }
         return nil
     }
