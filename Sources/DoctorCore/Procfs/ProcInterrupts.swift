@@ -58,17 +58,26 @@ public enum ProcInterruptsParser {
         return result
     }
 
-    /// The handler names: the comma-separated list at the end of the line (after the chip and hwirq words).
+    /// The handler names: the comma-separated list at the end of the line, after the chip and the hwirq/trigger
+    /// word ("16-fasteoi", "524288-edge"); without such a word, the last word.
     static func handlers(_ description: String) -> [String] {
-        let words = description.split(separator: " ", omittingEmptySubsequences: true)
-        guard !words.isEmpty else { return [] }
-        // The handlers follow the last "NN-edge"/"NN-fasteoi"/"edge"/"fasteoi"/"level" word; else the last word.
-        var start = words.count - 1
-        if let index = words.lastIndex(where: { $0.hasSuffix("edge") || $0.hasSuffix("fasteoi") || $0.hasSuffix("level") || $0.hasSuffix("-msi") }) {
-            start = index + 1
+        var words: [Range<String.Index>] = []
+        var index = description.startIndex
+        while index < description.endIndex {
+            guard description[index] != " " else { index = description.index(after: index); continue }
+            let start = index
+            while index < description.endIndex && description[index] != " " { index = description.index(after: index) }
+            words.append(start..<index)
         }
-        guard start < words.count else { return [] }
-        return words[start...].joined(separator: " ").split(separator: ",").map { $0.trimmingWhitespace() }
-            .filter { !$0.isEmpty }.map(String.init)
+        guard let lastWord = words.last else { return [] }
+        var from = lastWord.lowerBound
+        if let trigger = words.lastIndex(where: { range in
+            let word = description[range]
+            return word.hasSuffix("edge") || word.hasSuffix("fasteoi") || word.hasSuffix("level") || word.hasSuffix("-msi")
+        }) {
+            guard trigger + 1 < words.count else { return [] }
+            from = words[trigger + 1].lowerBound
+        }
+        return description[from...].split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.map(String.init)
     }
 }
