@@ -154,4 +154,18 @@ import Testing
         let live = Diagnosis.run(box(growing: true), generator: "t")
         #expect(ids(live) == ["span-red-alarm", "span-red-alarm"])
     }
+
+    @Test func aCardNoDriverClaimedExplainsTheMissingChannels() throws {
+        let system = SystemConfParser.parse("span=1,1,0,esf,b8zs\nbchan=1-23\ndchan=24\n", file: "/etc/dahdi/system.conf")
+        var observed = observation(spans: [], sysfs: SysfsSnapshot(moduleLoaded: true),
+                                   config: ConfigObservation(systemConf: .present(path: "/etc/dahdi/system.conf", value: system)))
+        let pci = [PCIDeviceRecord(address: "0000:05:01.0", vendor: 0xe159, device: 0x0001, subVendor: 0x6159, subDevice: 0x0000)]
+        observed.hardware = HardwareObservation.build(pci: pci, pciSource: SourceStatus(name: "pci", available: true, detail: ""),
+                                                      usb: [], usbSource: SourceStatus(name: "usb", available: true, detail: ""))
+        let report = Diagnosis.run(observed, generator: "t")
+        let card = try #require(report.findings.first { $0.id == "card-without-driver" })
+        #expect(card.message.contains("restored in DAHDI 3.4.0"))
+        #expect(card.remediation.hasPrefix("install DAHDI 3.4.0 or later (its wct1xxp is back)"))
+        #expect(card.consequences.map(\.id).contains("channel-missing-in-kernel"))
+    }
 }
