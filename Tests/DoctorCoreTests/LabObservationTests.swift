@@ -15,6 +15,8 @@ import Testing
         ("inverted-signalling", .warning, ["channel-config-drift"]),
         ("chan-dahdi-mismatch", .critical, ["chan-dahdi-signalling-mismatch"]),
         ("missing-channels", .critical, ["channel-missing-in-kernel"]),
+        ("demo", .critical, ["span-red-alarm", "span-yellow-alarm", "channel-missing-in-kernel",
+                             "chan-dahdi-signalling-mismatch", "module-not-loaded", "echo-canceller-not-attached"]),
     ]
 
     @Test(arguments: scenarios.map(\.0))

@@ -5,7 +5,7 @@ import Testing
 /// Fixtures/metrics/ (also linted by the real `promtool check metrics` in DoctorLinuxTests), the format's rules
 /// (HELP/TYPE once, no timestamps, escaping) and the series cap.
 @Suite struct PrometheusTextTests {
-    static let labScenarios = ["healthy", "red-yellow", "driver-not-loaded", "unassigned", "missing-channels"]
+    static let labScenarios = ["healthy", "red-yellow", "driver-not-loaded", "unassigned", "missing-channels", "demo"]
 
     static func render(_ observation: Observation, limit: Int = PrometheusText.defaultFindingSeriesLimit) -> String {
         let report = Diagnosis.run(observation, generator: "dahdi-doctor 0.1.0")
@@ -54,6 +54,30 @@ import Testing
         #expect(text.contains("dahdi_doctor_pjsip_registration_up{registration=\"trunk-provider\"} 0\n"))
         #expect(text.contains("dahdi_doctor_up{source=\"ami\"} 1\n"))
         #expect(text.contains("dahdi_doctor_up{source=\"gateways\"} 1\n"))
+    }
+
+    /// The gateway box saved as an observation, so `metrics --observation` can serve it to a real Prometheus
+    /// (Tests/DoctorLinuxTests/FleetViewTests.swift); it renders to the same golden as the value.
+    @Test func gatewayBoxObservationFileMatches() throws {
+        try Fixtures.assertGolden(try JSONOutput.encode(Self.gatewayBox()) + "\n", "observations/gateway-box.json")
+        let saved = try JSONOutput.decode(Observation.self, from: try Fixtures.read("observations/gateway-box.json"))
+        try Fixtures.assertGolden(Self.render(saved), "metrics/gateway-box.prom")
+    }
+
+    /// A finding about a span carries its number as `span`, the label `dahdi_span_alarm` has, so alerts on both
+    /// group together; other subjects have none.
+    @Test func spanFindingsCarryTheSpanLabel() throws {
+        let text = Self.render(try Self.lab("demo"))
+        let findings = text.split(separator: "\n").filter { $0.hasPrefix("dahdi_doctor_finding{") }
+        #expect(findings.count == 6)
+        #expect(findings.contains("dahdi_doctor_finding{id=\"span-red-alarm\",subject=\"span 1 (DYN/loc/1:0)\",severity=\"critical\",span=\"1\"} 1"))
+        #expect(findings.contains("dahdi_doctor_finding{id=\"span-yellow-alarm\",subject=\"span 2 (DYN/loc/1:1:0)\",severity=\"critical\",span=\"2\"} 1"))
+        #expect(findings.filter { $0.contains("span=") }.count == 2, "channels, modules and files have no span")
+        #expect(PrometheusText.span(ofSubject: "span 12") == 12)
+        #expect(PrometheusText.span(ofSubject: "span 3 (TE4/0/3)") == 3)
+        for subject in ["spans 1-2", "span x", "span 1x", "span ", "channel 5", "span 99999999999999999999", "gateway span 1"] {
+            #expect(PrometheusText.span(ofSubject: subject) == nil, "\(subject)")
+        }
     }
 
     @Test func redSpanIsOneAlarmSeriesPerKnownAlarm() throws {

@@ -110,7 +110,7 @@ final class NodeExporter {
 }
 
 @Suite(.serialized) struct PrometheusToolsTests {
-    static let goldens = ["gateway-box", "lab-healthy", "lab-red-yellow", "lab-driver-not-loaded", "lab-unassigned", "lab-missing-channels"]
+    static let goldens = ["gateway-box", "lab-healthy", "lab-red-yellow", "lab-driver-not-loaded", "lab-unassigned", "lab-missing-channels", "lab-demo"]
 
     @Test(arguments: goldens)
     func promtoolAcceptsTheGoldenMetrics(name: String) throws {
@@ -150,7 +150,7 @@ final class NodeExporter {
         #expect(scraped.contains("dahdi_span_alarm{alarm=\"red\",span=\"1\"} 1\n"))
         #expect(scraped.contains("dahdi_span_alarm{alarm=\"yellow\",span=\"2\"} 1\n"))
         #expect(scraped.contains("dahdi_doctor_up{source=\"ioctl\"} 1\n"))
-        #expect(scraped.contains("dahdi_doctor_finding{id=\"span-red-alarm\",severity=\"critical\",subject=\"span 1 (DYN/loc/1:0)\"} 1\n"))
+        #expect(scraped.contains("dahdi_doctor_finding{id=\"span-red-alarm\",severity=\"critical\",span=\"1\",subject=\"span 1 (DYN/loc/1:0)\"} 1\n"))
         let dahdiLines = scraped.split(separator: "\n").filter { $0.hasPrefix("dahdi_") }
         let ours = try String(contentsOfFile: dir + "/" + PrometheusTextfile.fileName, encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }

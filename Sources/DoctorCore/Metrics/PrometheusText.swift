@@ -63,11 +63,12 @@ public enum PrometheusText {
             counts.add([("severity", severity.rawValue)], Double(report.findings.filter { $0.severity == severity }.count))
         }
         var each = MetricFamily("dahdi_doctor_finding", .gauge,
-                                "1 for each root finding of the last run (id as in dahdi-doctor explain ID); at most a bounded number of series.")
+                                "1 for each root finding of the last run (id as in dahdi-doctor explain ID; span when it is about one span); at most a bounded number of series.")
         var seen = Set<[String]>()
         var dropped = 0
         for finding in report.findings {
-            let labels = [("id", finding.id), ("subject", finding.subject), ("severity", finding.severity.rawValue)]
+            var labels = [("id", finding.id), ("subject", finding.subject), ("severity", finding.severity.rawValue)]
+            if let span = span(ofSubject: finding.subject) { labels.append(("span", String(span))) }
             guard seen.insert(labels.map(\.1)).inserted else { continue }
             if each.samples.count < limit { each.add(labels, 1) } else { dropped += 1 }
         }
@@ -75,6 +76,19 @@ public enum PrometheusText {
                                     "Root findings not listed in dahdi_doctor_finding because of its series limit.")
         overflow.add([], Double(dropped))
         return [counts, each, overflow]
+    }
+
+    /// The span a finding is about, from its subject as `CheckContext.spanSubject` writes it ("span 2" or
+    /// "span 2 (TE4/0/2)"), so an alert on the finding carries the same `span` label as `dahdi_span_alarm`.
+    /// Any other subject (a channel, a gateway, "DAHDI") has no span.
+    static func span(ofSubject subject: String) -> Int? {
+        guard subject.hasPrefix("span ") else { return nil }
+        let rest = subject.dropFirst("span ".count)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 9, let number = Int(digits) else { return nil }
+        let after = rest.dropFirst(digits.count)
+        guard after.isEmpty || after.hasPrefix(" (") else { return nil }
+        return number
     }
 
     // MARK: DAHDI spans and channels
