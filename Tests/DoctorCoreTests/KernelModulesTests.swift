@@ -64,6 +64,14 @@ import Testing
         #expect(notInstalled.builds(for: "6.1.0-9-amd64").map(\.installed) == [true])
     }
 
+    /// Found by fuzz-kernel-modules: two builds of one version for one kernel (two arches) came out in hash order.
+    @Test func dkmsBuildsOfOneKernelAreOrderedByArch() {
+        let listing = "3.1.0/6.1.0-9-amd64/x86_64/module/dahdi.ko\n3.1.0/6.1.0-9-amd64/i686/module/dahdi.ko\n3.1.0/6.1.0-9-amd64/aarch64/module/dahdi.ko\n"
+        for _ in 0..<20 {
+            #expect(DkmsState.parse(listing: listing, root: "r").builds.map(\.arch) == ["aarch64", "i686", "x86_64"])
+        }
+    }
+
     @Test func kernelLogClassification() throws {
         let events = KernelLogParser.parse(try Fixtures.read("kernel-modules/kmsg-rejected.txt"))
         #expect(events.map(\.kind) == [.unsignedTainted, .wrongKernel, .unknownSymbol, .unknownSymbol, .signatureRejected, .signatureRejected])

@@ -80,7 +80,7 @@ public enum ModulesTree {
         return isDahdiModule(text) ? text : nil
     }
 
-    static func isDahdiModule(_ name: String) -> Bool {
+    public static func isDahdiModule(_ name: String) -> Bool {
         let prefixes = ["dahdi", "wct", "wcte", "wctdm", "wcb4xxp", "wcfxo", "wcaxx", "wctc4xxp", "xpp", "xpd_", "tor2",
                         "pciradio", "opvxa", "opvxd", "zaphfc", "oct612x"]
         return prefixes.contains { name.hasPrefix($0) } || knownDrivers.contains(name)
@@ -191,7 +191,7 @@ public struct DkmsState: Sendable, Hashable, Codable {
         }
         let builds = built.map { key, value in
             Build(version: value.0, kernel: value.1, arch: value.2, installed: installedLinks.contains(key))
-        }.sorted { ($0.version, $0.kernel) < ($1.version, $1.kernel) }
+        }.sorted { ($0.version, $0.kernel, $0.arch, $0.installed ? 1 : 0) < ($1.version, $1.kernel, $1.arch, $1.installed ? 1 : 0) }
         return DkmsState(root: root, versions: versions.sorted(), builds: builds, makeLogs: makeLogs.sorted())
     }
 }
