@@ -16,7 +16,7 @@ extension ConfigReader {
         let source = asteriskSource(directory)
         func part<Value>(_ name: String, _ parse: (String, AsteriskConfigSource) -> Value) -> ConfigPart<Value> {
             let path = joinPath(directory, name)
-            if case .failure(let error) = system_readSmallFile(path, limit: 1) { return .absent(path: path, reason: error.description) }
+            if case .failure(let error) = access.read(path, limit: 1) { return .absent(path: path, reason: error.description) }
             return .present(path: path, value: parse(name, source))
         }
         var setup = AsteriskSetupObservation(monitoringUser: monitoringUser, utcOffsetSeconds: system_utcOffsetSeconds())

@@ -44,6 +44,7 @@ public struct Observer: Sendable {
         let setup = reader.asteriskSetup(otherFiles: (config.chanDahdi?.value?.files ?? []) + (config.pjsip?.value.map { _ in reader.includedFiles("pjsip.conf") } ?? []),
                                          monitoringUser: monitoringUser)
         observation.asteriskSetup = setup
+        observation.configAccess = reader.access.recorded
         observation.container = ContainerReader(fsRoot: fsRoot, roots: roots, etcRoot: etcRoot).read(asteriskConf: setup.asteriskConf?.value)
         observation.hardware = knownHardware
             ?? HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
@@ -95,6 +96,8 @@ public struct Observer: Sendable {
 public struct ConfigReader: Sendable {
     public var etcRoot: String
     public var sysfsRoot: String
+    /// Reads that were refused, for the report (config-unreadable): never taken as an absent file.
+    public let access = ConfigAccess()
 
     public init(etcRoot: String, sysfsRoot: String) {
         self.etcRoot = etcRoot
@@ -117,7 +120,7 @@ public struct ConfigReader: Sendable {
                         line: entry.line)
         }
         let fxotune = joinPath(etcRoot, "fxotune.conf")
-        switch system_readSmallFile(fxotune, limit: 1 << 20) {
+        switch access.read(fxotune, limit: 1 << 20) {
         case .success(let text): config.fxotune = .present(path: fxotune, value: FileFacts(size: text.utf8.count))
         case .failure(let error): config.fxotune = .absent(path: fxotune, reason: error.description)
         }
@@ -131,7 +134,7 @@ extension ConfigReader {
     func chanDahdi() -> ConfigPart<ChanDahdiConfig> {
         let directory = joinPath(etcRoot, "asterisk")
         let path = joinPath(directory, "chan_dahdi.conf")
-        if case .failure(let error) = system_readSmallFile(path, limit: 1) {
+        if case .failure(let error) = access.read(path, limit: 1) {
             return .absent(path: path, reason: error.description)
         }
         return .present(path: path, value: ChanDahdiConfParser.load("chan_dahdi.conf", source: asteriskSource(directory)))
@@ -140,20 +143,21 @@ extension ConfigReader {
     func pjsip() -> ConfigPart<PjsipSummary> {
         let directory = joinPath(etcRoot, "asterisk")
         let path = joinPath(directory, "pjsip.conf")
-        if case .failure(let error) = system_readSmallFile(path, limit: 1) {
+        if case .failure(let error) = access.read(path, limit: 1) {
             return .absent(path: path, reason: error.description)
         }
         return .present(path: path, value: PjsipSummary(PjsipConfParser.load("pjsip.conf", source: asteriskSource(directory))))
     }
 
     func asteriskSource(_ directory: String) -> AsteriskConfigSource {
-        AsteriskConfigSource(configDirectory: directory, read: { system_readSmallFile($0, limit: ConfigReader.fileLimit) },
-                             expandGlob: { system_glob($0) })
+        let access = self.access
+        return AsteriskConfigSource(configDirectory: directory, read: { access.read($0, limit: ConfigReader.fileLimit) },
+                                    expandGlob: { access.glob($0) })
     }
 
     func parse<Value>(_ relative: String, _ parser: (String, String) -> Value) -> ConfigPart<Value> {
         let path = joinPath(etcRoot, relative)
-        switch system_readSmallFile(path, limit: Self.fileLimit) {
+        switch access.read(path, limit: Self.fileLimit) {
         case .success(let text): return .present(path: path, value: parser(text, path))
         case .failure(let error): return .absent(path: path, reason: error.description)
         }

@@ -351,3 +351,21 @@ package func system_isSymlink(_ path: String) -> Bool {
     var info = stat()
     return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
 }
+
+/// The user name of a uid (getpwuid_r), nil when this machine has none.
+package func system_userName(_ uid: UInt32) -> String? {
+    var entry = passwd()
+    var result: UnsafeMutablePointer<passwd>?
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getpwuid_r(uid_t(uid), &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name else { return nil }
+    return String(cString: name)
+}
+
+/// The group name of a gid (getgrgid_r), nil when this machine has none.
+package func system_groupName(_ gid: UInt32) -> String? {
+    var entry = group()
+    var result: UnsafeMutablePointer<group>?
+    var buffer = [CChar](repeating: 0, count: 16384)
+    guard getgrgid_r(gid_t(gid), &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name else { return nil }
+    return String(cString: name)
+}

@@ -18,6 +18,8 @@ struct Agent: ParsableCommand {
             """)
 
     static let defaultSocket = "/run/dahdi-doctor/doctor.sock"
+    /// The gateway loop's trigger when Asterisk reports a contact change: read the status pages at once.
+    static let contactChangeTrigger = "ami contact change"
 
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions
@@ -157,17 +159,24 @@ struct Agent: ParsableCommand {
                 all.append(loop)
                 amiLoop = loop
             }
+            var gatewayLoop: SourceLoop?
             if let schedule = schedules.first(where: { $0.name == SourceSchedule.gatewaysName }) {
-                let observer = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace())
-                all.append(try SourceLoop(schedule: schedule) { trigger in
+                // OPTIONS every --gateway-interval; web status pages on each gateway's status_interval through kept
+                // sessions, and at once when OPTIONS or Asterisk's view of a contact changes.
+                let observer = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace(),
+                                               poller: GatewayWebPoller())
+                let loop = try SourceLoop(schedule: schedule) { trigger in
                     runtime.read(SourceSchedule.gatewaysName, trigger: trigger) {
-                        let gateways = observer.observe()
+                        let gateways = observer.observe(readStatusNow: trigger.hasPrefix(Self.contactChangeTrigger))
                         return { $0.gateways = gateways }
                     }
-                })
+                }
+                all.append(loop)
+                gatewayLoop = loop
             }
             loops = all
             if case .ready(let reader) = amiPlan, let amiLoop {
+                let gatewayLoop = gatewayLoop
                 let amiWatcher = AMIEventWatcher(endpoint: reader.endpoint, credentials: reader.credentials, timeouts: reader.timeouts)
                 let everConnected = Atomic<Bool>(false)
                 let lastLoss = Mutex<String?>(nil)
@@ -175,6 +184,7 @@ struct Agent: ParsableCommand {
                     switch notice {
                     case .event(let name):
                         amiLoop.trigger("ami event \(name)")
+                        if name == "ContactStatus" { gatewayLoop?.trigger("\(Self.contactChangeTrigger) \(name)") }
                     case .connected:
                         // After a loss, what changed meanwhile was missed: read again.
                         lastLoss.withLock { $0 = nil }

@@ -13,7 +13,7 @@ struct DahdiDoctor: ParsableCommand {
         commandName: "dahdi-doctor",
         abstract: "Diagnose DAHDI telephony hardware, its configuration and the gateways around it.",
         version: version,
-        subcommands: [Check.self, Scan.self, Verify.self, Explain.self, Metrics.self, Agent.self, Status.self],
+        subcommands: [Check.self, Scan.self, Verify.self, Explain.self, Metrics.self, Agent.self, Status.self, Setup.self],
         defaultSubcommand: Check.self)
 }
 

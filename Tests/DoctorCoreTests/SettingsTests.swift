@@ -21,6 +21,33 @@ import Foundation
         #expect(settings.gateways[1].sipPort == 5060 && settings.gateways[1].transport == .udp && settings.gateways[1].ports[0].carries == "lobby phone")
     }
 
+    @Test func gatewayWebTLSAndInterval() throws {
+        let pin = String(repeating: "AB:", count: 31) + "CD"
+        let text = """
+            [[gateway]]
+            name = "ata"
+            address = "192.0.2.5"
+            web_scheme = "https"
+            web_tls_fingerprint = "\(pin)"
+            status_interval = 600
+            [[gateway]]
+            name = "old"
+            address = "192.0.2.6"
+            web_scheme = "https"
+            web_tls_insecure = true
+            [[gateway]]
+            name = "plain"
+            address = "192.0.2.7"
+            """
+        let gateways = try SettingsParser.parse(text, file: "f").get().gateways
+        #expect(gateways[0].webPort == 443 && gateways[0].statusInterval == 600)
+        #expect(gateways[0].webTLS?.fingerprintSHA256 == Array(repeating: 0xAB, count: 31) + [0xCD])
+        #expect(gateways[0].webTLS?.security == .pinned && gateways[1].webTLS?.security == .insecure)
+        #expect(gateways[2].webTLS == nil && gateways[2].webPort == 80 && gateways[2].statusInterval == nil)
+        #expect(GatewayWebTLS.parseFingerprint("sha256 Fingerprint=" + pin) != nil)
+        #expect(GatewayWebTLS.parseFingerprint(String(repeating: "g", count: 64)) == nil)
+    }
+
     @Test func emptyMeansDefaults() throws {
         #expect(try SettingsParser.parse("", file: "f").get() == DoctorSettings())
         // TLS changes the default port to 5039.
@@ -37,6 +64,13 @@ import Foundation
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\n[[gateway]]\nname = \"a\"\naddress = \"i\"\n", "f: line 5, gateway[2].name: gateway 'a' is listed twice"),
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\n[[gateway.port]]\nnumber = 1\nkind = \"FXQ\"\n", "f: line 6, gateway[1].port[1].kind: must be FXO or FXS, not 'FXQ'"),
         ("[[gateway]]\nname = \"a\"\naddress = \"h\"\ntransport = \"sctp\"\n", "f: line 4, gateway[1].transport: must be udp or tcp, not 'sctp'"),
+        ("[[gateway]]\nname = \"a\"\naddress = \"h\"\nweb_scheme = \"ftp\"\n", "f: line 4, gateway[1].web_scheme: must be http or https, not 'ftp'"),
+        ("[[gateway]]\nname = \"a\"\naddress = \"h\"\nweb_tls_insecure = true\n",
+         "f: line 1, gateway[1].web_scheme: web_tls_fingerprint, web_tls_insecure and web_ca_file need web_scheme = \"https\""),
+        ("[[gateway]]\nname = \"a\"\naddress = \"h\"\nweb_scheme = \"https\"\nweb_tls_fingerprint = \"AB:CD\"\n",
+         "f: line 5, gateway[1].web_tls_fingerprint: must be a SHA-256 fingerprint (64 hex digits, colons allowed)"),
+        ("[[gateway]]\nname = \"a\"\naddress = \"h\"\nstatus_interval = 5\n",
+         "f: line 4, gateway[1].status_interval: must be between 10.0 and 86400.0"),
     ])
     func errorsNameTheirLocation(text: String, expected: String) {
         guard case .failure(let error) = SettingsParser.parse(text, file: "f") else {

@@ -30,7 +30,8 @@ final class AMIReplayServer {
     private let logPath: String
 
     init(_ behaviour: String = "normal", state: String = "", host: String = "127.0.0.1", delay: Double? = nil,
-         items: Int? = nil, tls: TLSFiles? = nil, extra: [String] = []) throws {
+         items: Int? = nil, tls: TLSFiles? = nil, extra: [String] = [],
+         user: String = AMIReplayServer.labUser, secret: String = AMIReplayServer.labSecret) throws {
         self.host = host
         logPath = NSTemporaryDirectory() + "ami-replay-\(UUID().uuidString).log"
         var arguments = [Self.script, "--fixtures", Self.fixtures, "--behaviour", behaviour, "--state", state,
@@ -42,8 +43,8 @@ final class AMIReplayServer {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["AMI_REPLAY_USER"] = Self.labUser
-        environment["AMI_REPLAY_SECRET"] = Self.labSecret
+        environment["AMI_REPLAY_USER"] = user
+        environment["AMI_REPLAY_SECRET"] = secret
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output

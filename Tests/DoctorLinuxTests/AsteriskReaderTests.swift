@@ -31,8 +31,10 @@ import Testing
         let trunk = observation.aors?.value?.first { $0.name == "trunk-provider" }
         #expect(trunk?.staticContacts == ["sip:127.0.0.1:5070"])
         #expect(observation.coreStatus?.value?.reloadDate == "2026-11-21" && observation.coreStatus?.value?.reloadTime == "05:07:49")
-        #expect(observation.moduleChecks == [AsteriskModuleCheck(module: "chan_sip.so", loaded: .ok(false))])
-        #expect(server.actions == ["Login", "CoreSettings", "CoreStatus", "ModuleCheck", "PJSIPShowEndpoints", "PJSIPShowContacts",
+        #expect(observation.moduleChecks == [AsteriskModuleCheck(module: "chan_sip.so", loaded: .ok(false)),
+                                             AsteriskModuleCheck(module: "res_pjsip.so", loaded: .ok(true)),
+                                             AsteriskModuleCheck(module: "chan_dahdi.so", loaded: .ok(true))])
+        #expect(server.actions == ["Login", "CoreSettings", "CoreStatus", "ModuleCheck", "ModuleCheck", "ModuleCheck", "PJSIPShowEndpoints", "PJSIPShowContacts",
                                    "PJSIPShowAors", "PJSIPShowRegistrationsOutbound", "DAHDIShowChannels", "DAHDIShowStatus", "Logoff"])
         var golden = observation
         golden.target = "127.0.0.1:5038"   // the port is ephemeral

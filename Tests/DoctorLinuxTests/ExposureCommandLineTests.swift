@@ -78,15 +78,20 @@ import Testing
         let ignored = try #require(report.findings.first { $0.id == "chan-sip-peers-ignored" })
         #expect(ignored.evidence.contains { $0.label == "chan_sip.so" && $0.value == "not loaded" })
         #expect(ignored.consequences.map(\.id) == ["endpoint-in-sip-and-pjsip"])
-        let drift = try #require(Self.findings(report, "config-changed-since-reload").first)
+        // pjsip.conf and sip.conf have reloads of their own ('pjsip reload', 'sip reload') that leave CoreReloadTime
+        // alone: what is known is said as information, not as drift (issue 14).
+        let drift = try #require(Self.findings(report, "config-changed-reload-unknown").first)
         #expect(drift.message.contains("pjsip.conf") && drift.message.contains("sip.conf"))
+        #expect(drift.message.contains("'pjsip reload'") && drift.message.contains("'sip reload'"))
+        #expect(Self.findings(report, "config-changed-since-reload").isEmpty)
         #expect(server.actions.contains("ModuleCheck") && server.actions.contains("CoreStatus"))
 
         // Reloaded when the server started (after the copy): nothing changed since.
         let fresh = try AMIReplayServer()
         let again = try Binary.run(["check", "--json"] + Self.roots(dir, sysfs: Self.lab + "/sys", procfs: Self.lab + "/proc")
                                    + ["--ami-port", "\(fresh.port)", "--ami-credentials", credentials])
-        #expect(Self.findings(try JSONOutput.decode(Report.self, from: again.stdout), "config-changed-since-reload").isEmpty)
+        let fresher = try JSONOutput.decode(Report.self, from: again.stdout)
+        #expect(Self.findings(fresher, "config-changed-since-reload").isEmpty && Self.findings(fresher, "config-changed-reload-unknown").isEmpty)
     }
 
     @Test func composeWithoutDahdiPassedThrough() throws {

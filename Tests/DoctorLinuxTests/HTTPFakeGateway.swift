@@ -26,12 +26,13 @@ final class FakeGateway {
     struct StartFailure: Error, CustomStringConvertible { var description: String }
 
     init(profile: String, status: String, voice: String? = nil, username: String = "admin", password: String,
-         auth: String = "none", behaviour: String = "normal", delay: Double = 3) throws {
+         auth: String = "none", behaviour: String = "normal", delay: Double = 3, extra: [String] = []) throws {
         logPath = NSTemporaryDirectory() + "fake-gateway-\(UUID().uuidString).log"
         var arguments = [Self.script, "--profile", profile, "--fixtures", Self.fixtures + "/" + profile,
                          "--status", status, "--username", username, "--password", password, "--auth", auth,
                          "--behaviour", behaviour, "--delay", String(delay), "--log", logPath]
         if let voice { arguments += ["--voice", voice] }
+        arguments += extra
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = arguments
         let output = Pipe()

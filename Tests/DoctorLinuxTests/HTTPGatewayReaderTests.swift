@@ -176,7 +176,7 @@ import Testing
         #expect(failure.kind == .unparseable && failure.message.hasPrefix("expected `Line N Status`") && failure.path == "/")
     }
 
-    @Test(arguments: [("redirect-https", "no TLS"), ("redirect-loop", "more than 5 redirects"), ("not-found", "HTTP 404")])
+    @Test(arguments: [("redirect-https", "web_scheme = \"https\""), ("redirect-loop", "more than 5 redirects"), ("not-found", "HTTP 404")])
     func httpFailures(behaviour: String, words: String) throws {
         let server = try FakeGateway(profile: "sipura", status: "pap2t-online.htm", password: "Sipura-Fixture-Pw1",
                                      behaviour: behaviour)

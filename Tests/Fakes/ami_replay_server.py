@@ -22,11 +22,16 @@ Behaviours (--behaviour):
   no-chan-dahdi     both DAHDI actions are unknown commands (chan_dahdi not loaded)
   no-dahdi-device   DAHDIShowStatus answers "No DAHDI detected"
   deny-pjsip        every PJSIP action answers "Permission denied"
+  dahdi-only        a DAHDI-only Asterisk: res_pjsip not loaded (every PJSIP action is an unknown command), the
+                    DAHDI actions answer the real chan_dahdi bytes of the healthy two-span lab box (chan_dahdi/)
+  chan-dahdi-declined  res_pjsip and chan_dahdi not loaded: the real bytes of the box whose chan_dahdi declined
+                    to load (chan_dahdi/ami-DAHDIShow*.chan-dahdi-declined)
   events            after a Login with "Events: on", send the captured unsolicited events
 
 CoreStatus answers the captured transcript with its CoreStartup/CoreReload date and time rewritten to the moment
 the server started, in local time as Asterisk prints them (--reload-time captured keeps the captured ones).
-ModuleCheck answers "Module not loaded" (Asterisk 22 has no chan_sip) unless the module is named in --loaded-module.
+ModuleCheck answers "Module not loaded" (Asterisk 22 has no chan_sip) unless the module is named in --loaded-module,
+or is res_pjsip.so / chan_dahdi.so on a behaviour where that module answers its actions.
 """
 import argparse
 import os
@@ -99,7 +104,12 @@ def core_status():
 def module_check(fields):
     module = fields.get(b"module", b"").decode(errors="replace")
     base = module.split(".")[0] + ".so"
-    loaded = base in [m.split(".")[0] + ".so" for m in ARGS.loaded_module]
+    loaded_by_default = []
+    if ARGS.behaviour not in ("dahdi-only", "chan-dahdi-declined"):
+        loaded_by_default.append("res_pjsip.so")
+    if ARGS.behaviour not in ("no-chan-dahdi", "chan-dahdi-declined"):
+        loaded_by_default.append("chan_dahdi.so")
+    loaded = base in [m.split(".")[0] + ".so" for m in ARGS.loaded_module] + loaded_by_default
     return fixture("dahdi-constructed/ami-ModuleCheck." + ("loaded" if loaded else "not-loaded"))
 
 
@@ -109,6 +119,12 @@ def transcript(action, behaviour, fields=None):
         return core_status()
     if name == "ModuleCheck":
         return module_check(fields or {})
+    if behaviour in ("dahdi-only", "chan-dahdi-declined"):
+        if name.startswith("PJSIP"):
+            return fixture("ami-unknown-action").replace(b"NoSuchAction", action)
+        if name in ("DAHDIShowChannels", "DAHDIShowStatus"):
+            box = "healthy-2spans" if behaviour == "dahdi-only" else "chan-dahdi-declined"
+            return fixture("chan_dahdi/ami-" + name + "." + box)
     if behaviour == "deny-pjsip" and name.startswith("PJSIP"):
         return fixture("ami-action-before-login")
     if behaviour == "old-asterisk" and name == "CoreSettings":

@@ -30,7 +30,8 @@ def parse_arguments():
                         choices=["grandstream-gxw410x", "grandstream-ht8xx", "grandstream-ht8xx-api", "cisco-spa112",
                                  "sipura"])
     parser.add_argument("--fixtures", required=True, help="the profile's fixture directory")
-    parser.add_argument("--status", required=True, help="the status page file, relative to --fixtures")
+    parser.add_argument("--status", required=True,
+                        help="the status page file, relative to --fixtures (or an absolute path: a capture's page)")
     parser.add_argument("--voice", help="sipura: the /voice/ page (then --status is served at /)")
     parser.add_argument("--username", default="admin")
     parser.add_argument("--password", required=True)
@@ -38,7 +39,11 @@ def parse_arguments():
     parser.add_argument("--behaviour", default="normal",
                         choices=["normal", "slow", "expire", "redirect-login", "chunked", "http10", "huge",
                                  "close-early", "not-http", "redirect-https", "redirect-loop", "not-found",
-                                 "silent-close"])
+                                 "silent-close", "locked"])
+    parser.add_argument("--locked-page", default=None,
+                        help="locked: the lock-out answer to every login (default loginlocked.htm / login/locked.json)")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", help="the certificate's key (PEM)")
     parser.add_argument("--delay", type=float, default=3.0, help="seconds the slow behaviour waits")
     parser.add_argument("--lifetime", type=float, default=120, help="exit after this many seconds whatever happens")
     parser.add_argument("--log", help="append one JSON line per request (method, path, cookie, auth scheme)")
@@ -214,6 +219,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, b"")
         form = self.form()
         options = self.gateway.options
+        if options.behaviour == "locked":
+            return self.send(200, self.gateway.page(options.locked_page or "loginlocked.htm"))
         if (form.get("session_token") == "3f2a9c1e7b" and form.get("username") == options.username
                 and form.get("P2") == options.password and form.get("gnkey") == "0b82"):
             session = self.new_session()
@@ -228,6 +235,8 @@ class Handler(BaseHTTPRequestHandler):
     def post_grandstream_ht8xx_api(self):
         form = self.form()
         options = self.gateway.options
+        if self.path == "/cgi-bin/dologin" and options.behaviour == "locked":
+            return self.send(200, self.gateway.page(options.locked_page or "login/locked.json"), "application/json")
         if self.path == "/cgi-bin/dologin":
             password = base64.b64decode(form.get("P2", "")).decode("utf-8", "replace")
             if form.get("username") == options.username and password == options.password:
@@ -345,6 +354,11 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.gateway = Gateway(options)
+    if options.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(options.tls_cert, options.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("PORT %d" % server.server_address[1], flush=True)
     try:
         server.serve_forever()

@@ -665,6 +665,71 @@ def check_missing_channels(checks, out):
     checks.true("the status is a problem (WARNING or CRITICAL)", report.get("status") in ("WARNING", "CRITICAL"))
 
 
+def chan_dahdi_channel_numbers(scenario):
+    """Every channel number chan_dahdi.conf (with dahdi-channels.conf) lists."""
+    numbers = set()
+    for name in ("chan_dahdi.conf", "dahdi-channels.conf"):
+        try:
+            text = open(scenario_file(scenario, "etc", "asterisk", name)).read()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            m = re.match(r"\s*(?:channel|dahdichan)\s*=>?\s*([0-9,\- ]+)", line.split(";")[0])
+            if m:
+                for part in m.group(1).replace(" ", "").split(","):
+                    if part:
+                        a, _, b = part.partition("-")
+                        numbers.update(range(int(a), int(b or a) + 1))
+    return numbers
+
+
+def check_asterisk_stopped(checks, out):
+    """The healthy box with Asterisk not running: the kernel shows every chan_dahdi.conf channel closed, and check
+    says so (CRITICAL) without AMI."""
+    report = load_report(checks, out, "asterisk-stopped", "CRITICAL")
+    check_roots(checks, report, {"dahdi-channels-not-held": None})
+    ls = parse_lsdahdi(read(out, "lsdahdi.txt"))
+    listed = sorted(n for n in chan_dahdi_channel_numbers("asterisk-stopped") if ls.get(n, {}).get("signalling"))
+    checks.true("lsdahdi agrees: no chan_dahdi.conf channel is in use", bool(listed) and not any(ls[n]["in_use"] for n in listed),
+                str([n for n in listed if ls[n]["in_use"]]))
+    root = roots_with(report, "dahdi-channels-not-held")
+    checks.true("the finding counts every configured chan_dahdi.conf channel",
+                bool(root) and f"none of the {len(listed)} DAHDI channel(s)" in root[0]["message"],
+                f"{len(listed)} vs {root[0]['message'] if root else None}")
+    scan = parse_dahdi_scan(read(out, "dahdi_scan.txt"))
+    checks.eq("dahdi_scan agrees: the spans are OK (dynamic spans never raise NOTOPEN)", [s["alarms"] for s in scan], ["OK", "OK"])
+    checks.eq("no span finding", [f["id"] for f in flatten(report.get("findings", [])) if f["id"].startswith("span-")], [])
+
+
+def check_chan_dahdi_declined(checks, out):
+    """chan_dahdi.conf lists channels 49-52 the kernel lacks, ignore_failed_channels unset: the real chan_dahdi
+    declines to load (the replayed AMI bytes), and nothing holds the channels. One root: the missing channels."""
+    report = load_report(checks, out, "chan-dahdi-declined", "CRITICAL")
+    check_roots(checks, report, {"chan-dahdi-channel-missing": ["channels 49-52"]})
+    below = {c["id"] for c in consequences_of(report, "chan-dahdi-channel-missing")}
+    checks.true("chan-dahdi-not-loaded and dahdi-channels-not-held are folded under it",
+                {"chan-dahdi-not-loaded", "dahdi-channels-not-held"} <= below, str(sorted(below)))
+    flat = list(flatten(report.get("findings", [])))
+    not_loaded = [f for f in flat if f["id"] == "chan-dahdi-not-loaded"]
+    fix = not_loaded[0]["remediation"] if not_loaded else ""
+    checks.true("the fix names the file and ignore_failed_channels, then module load",
+                "ignore_failed_channels" in fix and "module load chan_dahdi.so" in fix and "chan_dahdi.conf" in fix, fix)
+    checks.true("no claim that spans show NOTOPEN", all("NOTOPEN" not in f["message"] for f in flat))
+    checks.eq("no 'action unsupported' for the PJSIP of a DAHDI-only Asterisk",
+              [f["subject"] for f in flat if f["id"] == "asterisk-action-unsupported"], [])
+    ami = [s for s in report.get("sources", []) if s["name"] == "ami"]
+    checks.true("AMI was read", bool(ami) and ami[0]["available"], str(ami))
+
+
+def check_ami_dahdi_only(checks, out):
+    """A running DAHDI-only Asterisk (res_pjsip not loaded) on the healthy box: OK, no finding."""
+    report = load_report(checks, out, "ami-dahdi-only", "OK")
+    checks.eq("no finding at all", report.get("findings"), [])
+    checks.true("the stand-in Asterisk held the channels", read(out, "standin.txt").startswith("ready "), read(out, "standin.txt"))
+    ami = [s for s in report.get("sources", []) if s["name"] == "ami"]
+    checks.true("AMI was read", bool(ami) and ami[0]["available"], str(ami))
+
+
 def report_status(out):
     """For scenarios whose severity is the implementer's choice: the status check.json claims (load_report then
     checks it against the exit code, the counts and the nagios line)."""
@@ -767,7 +832,8 @@ def check_agent(checks, out):
     gone = reports["6-ami-gone"]
     ami = [s for s in gone.get("sources", []) if s["name"] == "ami"]
     checks.true("the AMI peer gone is reported", bool(ami) and not ami[0]["available"], str(ami))
-    checks.true("...as a finding", "ami-unreachable" in root_ids(gone), str(root_ids(gone)))
+    # Asterisk gone leaves the DAHDI channels unheld too (no stand-in runs here): folded under that, or a root.
+    checks.true("...as a finding", "ami-unreachable" in [f["id"] for f in flatten(gone.get("findings", []))], str(root_ids(gone)))
     checks.true("the event session noticed", "AMI event session lost" in log)
     checks.eq("AMI loss logged once per reason, not per attempt", log.count("AMI event session lost: connect"), 1)
     checks.true("the read-only textfile directory is reported once", log.count("cannot write metrics") == 1, log.count("cannot write metrics"))
@@ -801,6 +867,9 @@ SCENARIOS = {
     "timing-only": [check_timing_only],
     "demo": [check_demo],
     "ami-no-chan-dahdi": [check_ami_no_chan_dahdi],
+    "asterisk-stopped": [check_asterisk_stopped],
+    "chan-dahdi-declined": [check_chan_dahdi_declined],
+    "ami-dahdi-only": [check_ami_dahdi_only],
     "agent": [check_agent],
 }
 

@@ -5,10 +5,16 @@ public struct AsteriskDahdiChecks: CheckFamily {
         title: "chan_dahdi not loaded in Asterisk",
         explanation: """
             DAHDI has configured channels but Asterisk does not know DAHDIShowChannels, which chan_dahdi provides: \
-            chan_dahdi.so is not loaded (noload in modules.conf, a load error in chan_dahdi.conf, or Asterisk built \
-            without it). No DAHDI channel can carry a call, and configured spans show NOTOPEN.
+            chan_dahdi.so is not loaded. chan_dahdi declines to load when it cannot set up a channel chan_dahdi.conf \
+            lists (a channel the kernel does not have, a signalling the line refuses) unless ignore_failed_channels \
+            is yes; chan_dahdi's default is no. That cause is on the box when chan-dahdi-channel-missing or \
+            chan-dahdi-signalling-mismatch is reported too, and this finding is folded under it: loading the module \
+            again fails the same way until the file is fixed. Otherwise: noload => chan_dahdi.so in modules.conf, \
+            /dev/dahdi missing when Asterisk started, or an Asterisk built without chan_dahdi. No DAHDI channel can \
+            carry a call, and the kernel shows every channel closed (in use: no; see dahdi-channels-not-held). \
+            Spans do not go NOTOPEN for this on analog and dynamic spans: only some T1/E1 drivers raise NOTOPEN.
             """,
-        remediation: "'module load chan_dahdi.so' in the Asterisk CLI and read the errors; check modules.conf for noload => chan_dahdi.so",
+        remediation: "read why chan_dahdi declined ('module load chan_dahdi.so' in the Asterisk CLI prints it); fix chan_dahdi.conf (or set ignore_failed_channels = yes in [channels]) first when a channel is missing or refused; check modules.conf for noload => chan_dahdi.so; then 'module load chan_dahdi.so'",
         faults: ["C22", "C30"])
 
     public static let channelNotInAsterisk = CheckDefinition(
@@ -48,11 +54,23 @@ public struct AsteriskDahdiChecks: CheckFamily {
         let configuredInKernel = context.channels.values.filter(\.configured)
         if AsteriskView.chanDahdiNotLoaded(asterisk) {
             guard !configuredInKernel.isEmpty else { return [] }
+            var evidence = [Evidence("DAHDIShowChannels", asterisk.dahdiChannels?.failure?.message ?? "unknown command", source: "AMI \(asterisk.target)"),
+                            Evidence("configured DAHDI channels", "\(configuredInKernel.count)", source: "DAHDI_GET_PARAMS")]
+            if asterisk.moduleLoaded("chan_dahdi.so") == false {
+                evidence.append(Evidence("chan_dahdi.so", "Module not loaded", source: "AMI \(asterisk.target) ModuleCheck"))
+            }
+            // chan_dahdi declines to load on a channel it cannot set up (ignore_failed_channels = no): the cause.
+            let decline = ChanDahdiChecks.declineCause(context)
+            var remediation: String? = nil
+            if let decline {
+                evidence.append(Evidence("chan_dahdi.conf", decline.why, source: decline.source))
+                remediation = decline.fix
+            }
             return [Finding(Self.chanDahdiNotLoaded, subject: "chan_dahdi",
-                            message: "\(configuredInKernel.count) DAHDI channel(s) are configured but chan_dahdi is not loaded in Asterisk",
-                            evidence: [Evidence("DAHDIShowChannels", asterisk.dahdiChannels?.failure?.message ?? "unknown command", source: "AMI \(asterisk.target)"),
-                                       Evidence("configured DAHDI channels", "\(configuredInKernel.count)", source: "DAHDI_GET_PARAMS")],
-                            key: AsteriskView.chanDahdiNotLoadedKey)]
+                            message: "\(configuredInKernel.count) DAHDI channel(s) are configured but chan_dahdi is not loaded in Asterisk"
+                                + (decline != nil ? " (it declines to load: \(decline!.why))" : ""),
+                            evidence: evidence, remediation: remediation,
+                            key: AsteriskView.chanDahdiNotLoadedKey, causeKey: decline?.key)]
         }
         guard let channels = asterisk.dahdiChannels?.value else { return [] }
         let inAsterisk = Dictionary(channels.map { ($0.channel, $0) }, uniquingKeysWith: { a, _ in a })

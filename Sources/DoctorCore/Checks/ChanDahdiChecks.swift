@@ -86,12 +86,69 @@ public struct ChanDahdiChecks: CheckFamily {
         let first = group[0]
         let numbers = group.map(\.channel)
         let label = numbers.count == 1 ? "channel \(numbers[0])" : "channels \(numbers[0])-\(numbers[numbers.count - 1])"
-        return Finding(Self.channelMissing, subject: label,
-                       message: "chan_dahdi.conf configures \(label) but DAHDI has no such channel",
-                       evidence: [Evidence("chan_dahdi.conf", "channel => " + (numbers.count == 1 ? "\(numbers[0])" : "\(numbers[0])-\(numbers[numbers.count - 1])"),
-                                           source: "\(first.file):\(first.line)"),
-                                  Evidence("kernel channels", ChannelConfigChecks.kernelRange(context), source: "DAHDI_SPANSTAT/GET_PARAMS")],
-                       causeKey: ChannelConfigChecks.missingKey(for: first.channel, context) ?? context.assignmentCauseKey)
+        var evidence = [Evidence("chan_dahdi.conf", "channel => " + (numbers.count == 1 ? "\(numbers[0])" : "\(numbers[0])-\(numbers[numbers.count - 1])"),
+                                 source: "\(first.file):\(first.line)"),
+                        Evidence("kernel channels", ChannelConfigChecks.kernelRange(context), source: "DAHDI_SPANSTAT/GET_PARAMS")]
+        var message = "chan_dahdi.conf configures \(label) but DAHDI has no such channel"
+        var remediation: String? = nil
+        var key: String? = nil
+        let ignore = Self.ignoreFailedChannels(first)
+        if !ignore.enabled {
+            evidence.append(Evidence("ignore_failed_channels", ignore.value, source: ignore.source))
+            message += "; chan_dahdi refuses to load with this file (ignore_failed_channels = \(ignore.value))"
+            remediation = Self.declineFix(first, context.observation.config.chanDahdi?.value)
+            if Self.declineCause(context)?.channel == first.channel { key = Self.declineKey }
+        }
+        return Finding(Self.channelMissing, subject: label, message: message, evidence: evidence, remediation: remediation,
+                       key: key, causeKey: ChannelConfigChecks.missingKey(for: first.channel, context) ?? context.assignmentCauseKey)
+    }
+
+    /// The key of the finding that makes chan_dahdi decline to load, so chan-dahdi-not-loaded folds under it.
+    static let declineKey = "chan-dahdi-declines"
+
+    /// chan_dahdi.c: a channel it cannot open aborts the whole load unless `ignore_failed_channels` is true in
+    /// force for that channel; the field is absent from dahdi_chan_conf_default, so the default is no.
+    static func ignoreFailedChannels(_ entry: ChanDahdiChannel) -> (enabled: Bool, value: String, source: String) {
+        guard let option = entry.options.last(where: { $0.key.lowercased() == "ignore_failed_channels" }) else {
+            return (false, "no, chan_dahdi's default", "\(entry.file) (not set)")
+        }
+        let enabled = ["yes", "true", "y", "t", "1", "on"].contains(String(option.value.lowercased().trimmingWhitespace()))
+        return (enabled, option.value, "\(option.file):\(option.line)")
+    }
+
+    static func declineFix(_ entry: ChanDahdiChannel, _ config: ChanDahdiConfig?) -> String {
+        // The channels created by the same line: 'channel => 49-52' is one line to fix.
+        let same = (config?.channels ?? [entry]).filter { $0.file == entry.file && $0.line == entry.line }.map(\.channel)
+        let range = same.count > 1 ? "\(same.min()!)-\(same.max()!)" : "\(entry.channel)"
+        return "chan_dahdi will not load while chan_dahdi.conf lists a channel it cannot open: fix or remove the 'channel => \(range)' line at \(entry.file):\(entry.line) (or bring its span back), "
+            + "or set ignore_failed_channels = yes in [channels]; then 'module load chan_dahdi.so' in the Asterisk CLI ('module reload' does not load a module that is not loaded)"
+    }
+
+    /// The first channel chan_dahdi cannot open and whose failure it does not ignore: why it declines to load.
+    public static func declineCause(_ context: CheckContext) -> (channel: Int, key: String, why: String, source: String, fix: String)? {
+        guard context.kernelReadable, let config = context.observation.config.chanDahdi?.value else { return nil }
+        for entry in config.channels where context.channels[entry.channel] == nil && !ignoreFailedChannels(entry).enabled {
+            return (entry.channel, declineKey, "channel \(entry.channel) is not in the kernel and ignore_failed_channels is \(ignoreFailedChannels(entry).value)",
+                    "\(entry.file):\(entry.line)", declineFix(entry, config))
+        }
+        // A signalling the line refuses fails the channel the same way (mkintf: "Signalling requested on channel N
+        // is X but line is in Y signalling"); the mismatch finding's key names its first channel.
+        let mismatched = config.channels.filter { entry in
+            guard let channel = context.channels[entry.channel], channel.configured, let expected = entry.expectedSignalling else { return false }
+            return expected != Signalling(rawValue: channel.signallingBits ?? 0)
+        }
+        if let entry = mismatched.first(where: { !ignoreFailedChannels($0).enabled }) {
+            let groupStart = NumberRuns.groups(mismatched, number: { $0.channel }) { a, b in
+                a.signalling == b.signalling && a.file == b.file
+                    && Signalling(rawValue: context.channels[a.channel]?.signallingBits ?? 0) == Signalling(rawValue: context.channels[b.channel]?.signallingBits ?? 0)
+            }.first { $0.contains { $0.channel == entry.channel } }?.first?.channel ?? entry.channel
+            return (entry.channel, "chan-dahdi-mismatch:\(groupStart)",
+                    "channel \(entry.channel) asks for \(entry.signalling ?? "?") but the line is \(Signalling(rawValue: context.channels[entry.channel]?.signallingBits ?? 0).kernelName), and ignore_failed_channels is \(ignoreFailedChannels(entry).value)",
+                    "\(entry.file):\(entry.line)",
+                    "chan_dahdi will not load while a channel's signalling disagrees with the line: make signalling= agree with system.conf for 'channel => \(entry.channel)' at \(entry.file):\(entry.line), "
+                        + "or set ignore_failed_channels = yes in [channels]; then 'module load chan_dahdi.so' in the Asterisk CLI")
+        }
+        return nil
     }
 
     static func label(_ numbers: [Int], _ context: CheckContext) -> String {

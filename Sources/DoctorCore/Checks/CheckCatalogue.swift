@@ -4,9 +4,10 @@
 /// file; causes still fold their consequences whatever the order.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
-        HardwareChecks(), KernelModuleChecks(), DriverChecks(), TimingOnlyChecks(), AssignmentChecks(), InterruptChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
-        ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
-        AsteriskSessionChecks(), AsteriskDahdiChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
+        HardwareChecks(), KernelModuleChecks(), DriverChecks(), TimingOnlyChecks(), AssignmentChecks(), InterruptChecks(), SpanStateChecks(),
+        CounterChecks(), TimingChecks(), PortChecks(),
+        ReadAccessChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
+        AsteriskSessionChecks(), AsteriskDahdiChecks(), ChannelHoldChecks(), AsteriskModuleChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
         ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),
     ]
 

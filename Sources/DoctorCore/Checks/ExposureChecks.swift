@@ -47,7 +47,7 @@ public struct ExposureChecks: CheckFamily {
             commands or rewrite configuration files. A monitoring credential sits in more places (a monitoring \
             server, a backup) than an administrator's, so it should be the weakest one.
             """,
-        remediation: "set 'read = system,reporting' and 'write = system,reporting' on the monitoring user in manager.conf (see README, The AMI user), then 'manager reload'")
+        remediation: "let 'sudo dahdi-doctor setup ami' create a dedicated user with only these classes (loopback only, a random secret), or set 'read = system,reporting' and 'write = system,reporting' on the monitoring user in manager.conf by hand (docs/asterisk.md), then 'manager reload'")
 
     public static let webWithoutTLS = CheckDefinition(
         id: "ami-http-without-tls", family: "exposure", severity: .warning,
@@ -72,7 +72,7 @@ public struct ExposureChecks: CheckFamily {
 
     public static let definitions = [amiOpen, ariOpen, weakSecret, excessWrite, webWithoutTLS, ariPlain]
 
-    /// What dahdi-doctor's monitoring user needs (README, The AMI user).
+    /// What dahdi-doctor's monitoring user needs (docs/asterisk.md, the AMI user; `setup ami` creates it).
     public static let monitoringWriteClasses: Set<String> = ["system", "reporting"]
     /// Its name when the credentials do not say.
     public static let defaultMonitoringUser = "dahdi-doctor"

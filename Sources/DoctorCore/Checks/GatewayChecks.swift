@@ -68,8 +68,38 @@ public struct GatewayChecks: CheckFamily {
         explanation: "dahdi-doctor could not read the gateway's web status (login refused, unexpected page, timeout): its per-port registration and line state are unknown. Reachability over SIP is still checked.",
         remediation: "check the gateway's web credentials file and profile in dahdi-doctor.toml; the finding says which page and what was expected")
 
+    public static let portStateUnknown = CheckDefinition(
+        id: "gateway-port-state-unknown", family: "gateways", severity: .unknown,
+        title: "gateway port shows a word dahdi-doctor does not know",
+        explanation: """
+            The gateway's status page gives this port a registration, hook or line value that no vendor map in \
+            dahdi-doctor knows (a firmware wording, a translated UI, a new state). It is not guessed: the port's state \
+            is unknown, so the report cannot be OK on it. The finding quotes the word.
+            """,
+        remediation: "read the port's state on the gateway's own page; switch the web UI to English if it is translated, and report the word (with the model and firmware) so it can be mapped")
+
+    public static let webLoginLocked = CheckDefinition(
+        id: "gateway-web-login-locked", family: "gateways", severity: .warning,
+        title: "gateway locked its web login after failed attempts",
+        explanation: """
+            The gateway answered the web login with its lock-out (too many failed logins: a wrong password in the \
+            credentials file, or someone else guessing). dahdi-doctor stops logging in to it until the lock ends, so \
+            its per-port status is unknown meanwhile; every further attempt would extend the lock.
+            """,
+        remediation: "check the password in the gateway's credentials file; wait for the lock to end (the finding says how long when the gateway does), then run check again")
+
+    public static let webTLSUnverified = CheckDefinition(
+        id: "gateway-web-tls-unverified", family: "gateways", severity: .warning,
+        title: "gateway web status read over HTTPS without checking the certificate",
+        explanation: """
+            web_tls_insecure is set for this gateway: its status page is read over HTTPS, but the certificate is not \
+            checked, so anyone in the path can pretend to be the gateway and receive the web password.
+            """,
+        remediation: "pin the gateway's certificate instead: web_tls_fingerprint = the SHA-256 fingerprint of its certificate (openssl x509 -noout -fingerprint -sha256), or give its CA in web_ca_file")
+
     public static let definitions = [unreachable, optionsError, reachabilityDisagreement, portNotRegistered, registeredWithoutContact,
-                                     lineDisconnected, stuckLine, statusUnavailable]
+                                     lineDisconnected, stuckLine, statusUnavailable, portStateUnknown, webLoginLocked,
+                                     webTLSUnverified]
 
     public init() {}
 
@@ -117,12 +147,33 @@ public struct GatewayChecks: CheckFamily {
                                             causeKey: nil))
                 }
             }
+            if gateway.webSecurity == .insecure {
+                findings.append(Finding(Self.webTLSUnverified, subject: subject,
+                                        message: "\(subject)'s web status is read over HTTPS without checking its certificate (web_tls_insecure)",
+                                        evidence: [Evidence("web TLS", "certificate not verified", source: "gateway list")]))
+            }
             switch gateway.status {
             case .failed(let failure)?:
                 guard failure.kind != .unsupported else { break }
-                findings.append(Finding(Self.statusUnavailable, subject: subject, message: "\(subject) status page: \(failure.message)",
-                                        evidence: [Evidence(failure.kind.rawValue, failure.message, source: "HTTP \(gateway.address)" + (failure.path ?? ""))],
-                                        causeKey: unreachableKey))
+                let source = "HTTP \(gateway.address)" + (failure.path ?? "")
+                if failure.kind == .locked {
+                    let until = failure.retryAfterSeconds.map { "; it says \($0) s remain, and no login is tried before then" }
+                        ?? "; no login is tried before the next status interval"
+                    findings.append(Finding(Self.webLoginLocked, subject: subject, message: "\(subject) web login is locked\(until)",
+                                            evidence: [Evidence("locked", failure.message, source: source)]))
+                    break
+                }
+                var message = "\(subject) status page: \(failure.message)"
+                var evidence = [Evidence(failure.kind.rawValue, failure.message, source: source)]
+                if let profile = failure.suggestedProfile {
+                    message += "; the page reads as profile \(profile): set profile = \"\(profile)\" for this gateway"
+                    evidence.append(Evidence("profile", "configured \(gateway.profile), the page is \(profile)", source: source))
+                }
+                // Folded under the gateway's silence only when the web page could not be reached either: a page that
+                // answered but did not parse (or refused the login) is its own problem.
+                let notReached = failure.kind == .unreachable || failure.kind == .timeout
+                findings.append(Finding(Self.statusUnavailable, subject: subject, message: message, evidence: evidence,
+                                        causeKey: notReached ? unreachableKey : nil))
             case .ok(let status)?:
                 findings += portFindings(gateway, status, contacts: contacts, asterisk: asterisk, unreachableKey: unreachableKey)
             case nil:
@@ -155,6 +206,11 @@ public struct GatewayChecks: CheckFamily {
             case .unknown:
                 break
             }
+            for (field, word) in Self.unknownWords(port) {
+                findings.append(Finding(Self.portStateUnknown, subject: subject,
+                                        message: "\(subject) \(field) reads '\(word)', which dahdi-doctor does not know",
+                                        evidence: [portEvidence], key: "gateway-word:\(gateway.name):\(port.port):\(field)"))
+            }
             if port.kind == .fxo && port.lineConnected == false {
                 findings.append(Finding(Self.lineDisconnected, subject: subject,
                                         message: "\(subject): PSTN line not connected (\(port.lineText ?? "no line"))",
@@ -168,5 +224,18 @@ public struct GatewayChecks: CheckFamily {
             }
         }
         return findings
+    }
+
+    /// The values a port shows that no vocabulary mapped: (field, word). Empty values say nothing and are skipped.
+    static func unknownWords(_ port: GatewayPortStatus) -> [(String, String)] {
+        var words: [(String, String)] = []
+        func shown(_ text: String?) -> String? {
+            guard let text, !text.trimmingWhitespace().isEmpty else { return nil }
+            return String(text.prefix(80))
+        }
+        if port.registration == .unknown, let word = shown(port.registrationText) { words.append(("registration", word)) }
+        if port.hook == .unknown, let word = shown(port.hookText) { words.append(("hook", word)) }
+        if port.lineConnected == nil, let word = shown(port.lineText) { words.append(("line", word)) }
+        return words
     }
 }

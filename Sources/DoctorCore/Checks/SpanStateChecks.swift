@@ -58,10 +58,15 @@ public struct SpanStateChecks: CheckFamily {
         id: "span-not-open", family: "span", severity: .warning,
         title: "span configured but not opened (NOTOPEN)",
         explanation: """
-            NOTOPEN: the span's channels are configured but nothing has opened them: Asterisk is not running or \
-            chan_dahdi is not loaded. The kernel also shows NOTOPEN on spans that are disabled or being unassigned.
+            The span reports DAHDI_ALARM_NOTOPEN. Only some T1/E1 drivers raise it (wct4xxp, wcte12xp and their \
+            relatives), and only when the span's line configuration asks for it (the 'yellow' option of span= in \
+            system.conf sets DAHDI_CONFIG_NOTOPEN) and none of its channels is open: then the driver keeps the line \
+            in alarm towards the far end until Asterisk opens a channel. The kernel also raises it on a span that \
+            is disabled or being unassigned. Analog and dynamic spans never raise it, so a span without NOTOPEN \
+            says nothing about whether its channels are open: that is each channel's in-use state \
+            (dahdi-channels-not-held reports configured channels nobody holds).
             """,
-        remediation: "start Asterisk and check 'module show like chan_dahdi'; then 'dahdi show status' in the Asterisk CLI",
+        remediation: "start Asterisk and check 'module show like chan_dahdi' (chan_dahdi opens the channels); if the span was disabled or is being unassigned, assign it again; then 'dahdi show status' in the Asterisk CLI",
         faults: ["C22"])
 
     public static let crc4Mismatch = CheckDefinition(
@@ -92,9 +97,12 @@ public struct SpanStateChecks: CheckFamily {
                     severity = .warning
                     message += " (BRI: layer 1 may drop between calls on point-to-multipoint lines)"
                 }
-                // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded.
-                let cause = definition == Self.notOpen && AsteriskView.chanDahdiNotLoaded(context.observation.asterisk)
-                    ? AsteriskView.chanDahdiNotLoadedKey : InterruptChecks.causeKey(context, span: span.number)
+                // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded,
+                // or (no AMI answer about it) by nothing holding the channels chan_dahdi.conf lists. Other alarms of a
+                // card whose interrupts never arrive are explained by that.
+                let cause = definition != Self.notOpen ? InterruptChecks.causeKey(context, span: span.number)
+                    : AsteriskView.chanDahdiNotLoaded(context.observation.asterisk) ? AsteriskView.chanDahdiNotLoadedKey
+                    : ChannelHoldChecks.key
                 findings.append(Finding(definition, subject: subject, message: message,
                                         evidence: [alarmEvidence] + Self.spanFacts(span),
                                         key: CheckContext.spanAlarmKey(span.number), causeKey: cause,

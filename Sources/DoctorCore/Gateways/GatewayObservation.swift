@@ -10,12 +10,21 @@ public struct GatewayObservation: Sendable, Hashable, Codable {
     public var endpoint: String?
     public var options: SipProbeResult?
     public var status: GatewayStatusResult?
+    /// How the web status was read over HTTPS; nil for plain HTTP (or no page).
+    public var webSecurity: GatewayWebSecurity?
 
     public init(name: String, address: String, profile: String, endpoint: String? = nil, options: SipProbeResult? = nil,
-                status: GatewayStatusResult? = nil) {
+                status: GatewayStatusResult? = nil, webSecurity: GatewayWebSecurity? = nil) {
         self.name = name; self.address = address; self.profile = profile; self.endpoint = endpoint
-        self.options = options; self.status = status
+        self.options = options; self.status = status; self.webSecurity = webSecurity
     }
+}
+
+/// The trust behind an HTTPS status read: the certificate chain and name checked against the CAs (`verified`), the
+/// certificate's SHA-256 fingerprint compared with the configured pin (`pinned`), or nothing checked (`insecure`,
+/// which the report flags: anyone in the path can read the web password).
+public enum GatewayWebSecurity: String, Sendable, Hashable, Codable {
+    case verified, pinned, insecure
 }
 
 /// The outcome of one SIP OPTIONS probe.
@@ -91,15 +100,23 @@ public struct GatewayStatusFailure: Error, Sendable, Hashable, Codable, CustomSt
         case http               // another HTTP status
         case unparseable        // the page is not what the profile expects (the finding quotes where)
         case unsupported        // the profile has no status page ("none")
+        case locked             // the gateway locked its web login after failed attempts; no login is tried until it ends
+        case tls                // the HTTPS handshake failed or the certificate was refused
     }
 
     public var kind: Kind
     public var message: String
     /// The URL path concerned (never with credentials in it).
     public var path: String?
+    /// The page did not parse under the configured profile but does under this one.
+    public var suggestedProfile: String?
+    /// A lock-out's remaining time, when the gateway says it (`remain N`, `relogin in N seconds`, `lockTime`).
+    public var retryAfterSeconds: Int?
 
-    public init(kind: Kind, message: String, path: String? = nil) {
-        self.kind = kind; self.message = message; self.path = path
+    public init(kind: Kind, message: String, path: String? = nil, suggestedProfile: String? = nil,
+                retryAfterSeconds: Int? = nil) {
+        self.kind = kind; self.message = message; self.path = path; self.suggestedProfile = suggestedProfile
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(kind.rawValue): \(message)" + (path.map { " (\($0))" } ?? "") }

@@ -36,6 +36,9 @@ public struct Observation: Sendable, Hashable, Codable {
     public var interrupts: InterruptSamples?
     /// What on this box needs DAHDI without a card (modules.conf: MeetMe, app_rpt, res_timing_dahdi...); nil when not looked at.
     public var dahdiDemand: DahdiDemand?
+    /// Configuration files (and directories) a reader was refused (EACCES/EPERM): nil when not looked at, empty
+    /// when every read was allowed.
+    public var configAccess: [ConfigReadDenial]?
 
     public init(generator: String, observedAt: Double, dahdi: DahdiReadings, secondSample: CounterSample? = nil,
                 config: ConfigObservation = ConfigObservation(), asterisk: AsteriskObservation? = nil) {

@@ -57,12 +57,57 @@ public struct GatewaySettings: Sendable, Hashable, Codable {
     /// A 0600 file with the web interface's `username = ...` / `password = ...`.
     public var credentialsFile: String?
     public var ports: [Port]
+    /// HTTPS for the web status (`web_scheme = "https"`), with how the certificate is trusted; nil for plain HTTP.
+    public var webTLS: GatewayWebTLS?
+    /// Seconds between two reads of the web status page in the agent (`status_interval`); nil for the default.
+    public var statusInterval: Double?
+
+    /// The agent reads a status page every 5 minutes by default: a web login per gateway every 30 s wore out a real
+    /// ATA (one leaked memory and failed after about 10,000 logins). SIP OPTIONS keep their own, shorter interval.
+    public static let defaultStatusInterval: Double = 300
 
     public init(name: String, address: String, sipPort: Int = 5060, transport: Transport = .udp, profile: String = "none",
-                webPort: Int = 80, endpoint: String? = nil, credentialsFile: String? = nil, ports: [Port] = []) {
+                webPort: Int = 80, endpoint: String? = nil, credentialsFile: String? = nil, ports: [Port] = [],
+                webTLS: GatewayWebTLS? = nil, statusInterval: Double? = nil) {
         self.name = name; self.address = address; self.sipPort = sipPort; self.transport = transport
         self.profile = profile; self.webPort = webPort; self.endpoint = endpoint; self.credentialsFile = credentialsFile
-        self.ports = ports
+        self.ports = ports; self.webTLS = webTLS; self.statusInterval = statusInterval
+    }
+}
+
+/// How an HTTPS web status is trusted: its chain against CAs (the system's, or `web_ca_file`) by default; a pinned
+/// SHA-256 certificate fingerprint (`web_tls_fingerprint`, for a device's self-signed certificate); or nothing
+/// (`web_tls_insecure`, which the report flags as gateway-web-tls-unverified).
+public struct GatewayWebTLS: Sendable, Hashable, Codable {
+    public var caFile: String?
+    /// 32 bytes, parsed from `AB:CD:...` or plain hex.
+    public var fingerprintSHA256: [UInt8]?
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, fingerprintSHA256: [UInt8]? = nil, insecure: Bool = false) {
+        self.caFile = caFile; self.fingerprintSHA256 = fingerprintSHA256; self.insecure = insecure
+    }
+
+    public var security: GatewayWebSecurity {
+        if insecure { return .insecure }
+        return fingerprintSHA256 == nil ? .verified : .pinned
+    }
+
+    /// `AB:CD:...` (openssl x509 -fingerprint -sha256), `ab cd ...` or 64 hex digits; nil unless exactly 32 bytes.
+    public static func parseFingerprint(_ text: String) -> [UInt8]? {
+        var text = String(text.trimmingWhitespace())
+        if text.lowercased().hasPrefix("sha256 fingerprint=") { text = String(text.dropFirst(19)) }
+        let digits = text.filter { $0 != ":" && $0 != " " && $0 != "-" }
+        guard digits.count == 64, digits.allSatisfy(\.isHexDigit) else { return nil }
+        var bytes: [UInt8] = []
+        var index = digits.startIndex
+        while index < digits.endIndex {
+            let next = digits.index(index, offsetBy: 2)
+            guard let byte = UInt8(digits[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
     }
 }
 

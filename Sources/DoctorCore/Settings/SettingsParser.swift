@@ -46,7 +46,28 @@ public enum SettingsParser {
             guard GatewayStatusAdapters.adapter(forProfile: entry.profile) != nil else {
                 throw g.error("profile", "unknown profile '\(entry.profile)'; known: " + profiles.sorted().joined(separator: ", "))
             }
-            entry.webPort = try g.int("web_port", range: 1...65535) ?? 80
+            let scheme = try g.string("web_scheme")?.lowercased() ?? "http"
+            guard scheme == "http" || scheme == "https" else { throw g.error("web_scheme", "must be http or https, not '\(scheme)'") }
+            let fingerprintText = try g.string("web_tls_fingerprint")
+            let insecure = try g.bool("web_tls_insecure") ?? false
+            let caFile = try g.string("web_ca_file")
+            if scheme == "https" {
+                var tls = GatewayWebTLS(caFile: caFile, insecure: insecure)
+                if let fingerprintText {
+                    guard let bytes = GatewayWebTLS.parseFingerprint(fingerprintText) else {
+                        throw g.error("web_tls_fingerprint", "must be a SHA-256 fingerprint (64 hex digits, colons allowed)")
+                    }
+                    tls.fingerprintSHA256 = bytes
+                }
+                if insecure && (tls.fingerprintSHA256 != nil || caFile != nil) {
+                    throw g.error("web_tls_insecure", "cannot be combined with web_tls_fingerprint or web_ca_file")
+                }
+                entry.webTLS = tls
+            } else if fingerprintText != nil || insecure || caFile != nil {
+                throw g.error("web_scheme", "web_tls_fingerprint, web_tls_insecure and web_ca_file need web_scheme = \"https\"")
+            }
+            entry.webPort = try g.int("web_port", range: 1...65535) ?? (scheme == "https" ? 443 : 80)
+            entry.statusInterval = try g.double("status_interval", range: 10...86400)
             entry.endpoint = try g.string("endpoint")
             entry.credentialsFile = try g.string("credentials")
             for (portIndex, port) in try g.tables("port").enumerated() {

@@ -29,8 +29,9 @@ public struct AsteriskReader: Sendable {
         self.dahdiShowStatus = dahdiShowStatus; self.detailEndpoints = detailEndpoints
     }
 
-    /// Modules whose presence a check needs (ModuleCheck): chan_sip for the sip.conf leftovers.
-    public static let checkedModules = ["chan_sip.so"]
+    /// Modules whose presence a check needs (ModuleCheck): chan_sip for the sip.conf leftovers, res_pjsip and
+    /// chan_dahdi to tell a module not loaded from an old Asterisk.
+    public static let checkedModules = AsteriskModules.checked
 
     public func read() -> AsteriskObservation {
         var session = Session(reader: self)

@@ -1,7 +1,7 @@
 import DoctorCore
 import DoctorSystem
 
-/// Runs a vendor adapter's plan against one gateway over plain HTTP: log in (form, Basic/Digest, credentials in
+/// Runs a vendor adapter's plan against one gateway over HTTP or HTTPS: log in (form, Basic/Digest, credentials in
 /// the URL, or nothing), read the status page(s), parse. Every way it can go wrong is a `GatewayStatusFailure`:
 /// network errors and timeouts, refused logins and the login page coming back, other HTTP codes, pages that do not
 /// parse. No credential appears in any result: paths are recorded redacted and messages never quote a page.
@@ -19,25 +19,51 @@ public struct GatewayStatusReader: Sendable {
     /// The deadline of each HTTP request (a login takes two or three).
     public var timeoutSeconds: Double
     public var bodyLimit: Int
+    /// HTTPS with this trust; nil for plain HTTP.
+    public var tls: GatewayWebTLS?
+    /// How long a lock-out stops logins when the gateway does not say (the next status interval).
+    public var lockoutHoldSeconds: Double
 
-    public init(host: String, port: Int = 80, timeoutSeconds: Double = 5, bodyLimit: Int = GatewayPage.sizeLimit) {
+    public init(host: String, port: Int = 80, timeoutSeconds: Double = 5, bodyLimit: Int = GatewayPage.sizeLimit,
+                tls: GatewayWebTLS? = nil, lockoutHoldSeconds: Double = GatewaySettings.defaultStatusInterval) {
         self.host = host; self.port = port; self.timeoutSeconds = timeoutSeconds; self.bodyLimit = bodyLimit
+        self.tls = tls; self.lockoutHoldSeconds = lockoutHoldSeconds
+    }
+
+    var tlsPolicy: TLSPolicy? {
+        guard let tls else { return nil }
+        if tls.insecure { return TLSPolicy(trust: .insecure) }
+        if let pin = tls.fingerprintSHA256 { return TLSPolicy(trust: .pin(sha256: pin)) }
+        return TLSPolicy(trust: .verify(caFile: tls.caFile, caDirectory: nil))
     }
 
     /// Reads the status with the adapter of a profile name from the gateway list.
     public func read(profile: String, credentials: Credentials) -> GatewayStatusResult {
+        var session = GatewayWebSession()
+        return read(profile: profile, credentials: credentials, session: &session)
+    }
+
+    /// Reads with a session kept from earlier reads: its cookies, token and HTTP authentication scheme are reused
+    /// (no new login while the gateway accepts them), and a lock-out it recorded stops every login until it ends.
+    public func read(profile: String, credentials: Credentials, session: inout GatewayWebSession) -> GatewayStatusResult {
         guard let adapter = GatewayStatusAdapters.adapter(forProfile: profile) else {
             return .failed(GatewayStatusFailure(
                 kind: .unsupported,
                 message: "unknown profile \(profile) (known: \(GatewayStatusAdapters.profileNames.joined(separator: ", ")))"))
         }
         switch Self.load(credentials) {
-        case .success(let loaded): return read(adapter: adapter, credentials: loaded)
+        case .success(let loaded): return read(adapter: adapter, credentials: loaded, session: &session)
         case .failure(let failure): return .failed(failure)
         }
     }
 
     public func read(adapter: any GatewayStatusAdapter, credentials: GatewayCredentials?) -> GatewayStatusResult {
+        var session = GatewayWebSession()
+        return read(adapter: adapter, credentials: credentials, session: &session)
+    }
+
+    public func read(adapter: any GatewayStatusAdapter, credentials: GatewayCredentials?,
+                     session state: inout GatewayWebSession) -> GatewayStatusResult {
         guard adapter.statusRequest(credentials: credentials, sessionToken: nil, after: []) != nil else {
             return .failed(GatewayStatusFailure(
                 kind: .unsupported,
@@ -47,13 +73,43 @@ public struct GatewayStatusReader: Sendable {
             return .failed(GatewayStatusFailure(kind: .authentication,
                                                 message: "profile \(adapter.profile) logs in with a form: no credentials given"))
         }
-        var session = Session(adapter: adapter, credentials: credentials,
-                              client: HTTPClient(host: host, port: port, timeoutSeconds: timeoutSeconds, bodyLimit: bodyLimit))
-        do throws(GatewayStatusFailure) {
-            return try session.run()
-        } catch {
-            return .failed(error)
+        let now = system_monotonicSeconds()
+        if let until = state.lockedUntil, let failure = state.lockout {
+            if now < until {
+                // Still locked: not one request, since every attempt would extend the lock.
+                var held = failure
+                held.retryAfterSeconds = Int((until - now).rounded(.up))
+                held.message = "the gateway locked its web login after too many failed attempts (no login tried until "
+                    + "the lock ends, in \(held.retryAfterSeconds ?? 0) s)"
+                return .failed(held)
+            }
+            state.lockedUntil = nil; state.lockout = nil
         }
+        var client = state.client ?? HTTPClient(host: host, port: port, timeoutSeconds: timeoutSeconds, bodyLimit: bodyLimit)
+        client.tls = tlsPolicy
+        var session = Session(adapter: adapter, credentials: credentials, client: client, token: state.token,
+                              loggedIn: state.loggedIn)
+        let result: GatewayStatusResult
+        do throws(GatewayStatusFailure) {
+            result = try session.run()
+        } catch {
+            result = .failed(error)
+        }
+        // Keep the session only while it works; a failure starts the next read afresh.
+        if result.value != nil {
+            state.client = session.client; state.token = session.token; state.loggedIn = session.loggedIn
+            state.logins += session.logins
+        } else {
+            state.client = nil; state.token = nil; state.loggedIn = false
+            state.logins += session.logins
+        }
+        guard case .failed(var failure) = result else { return result }
+        if failure.kind == .locked {
+            state.lockout = failure
+            state.lockedUntil = now + max(Double(failure.retryAfterSeconds ?? 0), lockoutHoldSeconds)
+        }
+        failure = GatewayProfileGuess.annotate(failure, page: session.lastPage, configured: adapter.profile)
+        return .failed(failure)
     }
 
     static func load(_ credentials: Credentials) -> Result<GatewayCredentials?, GatewayStatusFailure> {
@@ -74,19 +130,55 @@ public struct GatewayStatusReader: Sendable {
     }
 }
 
-/// One run of a plan: the client (its cookies) and the session token live as long as the run.
+/// What a gateway's web session keeps between reads (in the agent): the client with its cookies and HTTP
+/// authentication scheme, the session token, and a lock-out with its end. Never a password.
+public struct GatewayWebSession: Sendable {
+    var client: HTTPClient?
+    var token: String?
+    var loggedIn = false
+    var lockedUntil: Double?
+    var lockout: GatewayStatusFailure?
+    /// Form logins sent over the session's life (tests and the agent's gentleness).
+    public internal(set) var logins = 0
+
+    public init() {}
+}
+
+/// One run of a plan: the client (its cookies) and the session token, reused from the last run when it logged in.
 private struct Session {
     let adapter: any GatewayStatusAdapter
     let credentials: GatewayCredentials?
     var client: HTTPClient
+    var token: String?
+    var loggedIn: Bool
+    var logins = 0
+    /// The last page received, for the profile guess.
+    var lastPage: GatewayPage?
     /// A status plan never needs more pages than this; the bound stops a confused adapter looping.
     static let pageLimit = 4
 
     mutating func run() throws(GatewayStatusFailure) -> GatewayStatusResult {
-        var token: String?
+        if loggedIn {
+            // The session from the last read: no login while the gateway still accepts it.
+            do throws(GatewayStatusFailure) {
+                let result = try readStatus()
+                if result.failure?.kind != .authentication { return result }
+            } catch where error.kind == .authentication {
+                // Expired: log in again below.
+            }
+            loggedIn = false; token = nil
+            client = HTTPClient(host: client.host, port: client.port, timeoutSeconds: client.timeoutSeconds,
+                                bodyLimit: client.bodyLimit, tls: client.tls)
+        }
         if case .form(_, let readFirst) = adapter.login, let credentials {
             token = try logIn(credentials, readFirst: readFirst)
+            logins += 1
         }
+        loggedIn = true
+        return try readStatus()
+    }
+
+    private mutating func readStatus() throws(GatewayStatusFailure) -> GatewayStatusResult {
         var pages: [GatewayPage] = []
         while pages.count < Self.pageLimit,
               let request = adapter.statusRequest(credentials: credentials, sessionToken: token, after: pages) {
@@ -108,6 +200,7 @@ private struct Session {
         }
         guard let request = adapter.loginRequest(credentials: credentials, loginPage: loginPage) else { return nil }
         let page = try fetch(request, purpose: "the login answer", redirectToLoginMeans: "the gateway refused the login")
+        lastPage = page
         switch adapter.loginOutcome(page) {
         case .loggedIn(let token): return token
         case .failed(let failure): throw failure
@@ -119,6 +212,7 @@ private struct Session {
                                 redirectToLoginMeans meaning: String = "the session expired or the login was refused")
         throws(GatewayStatusFailure) -> GatewayPage {
         let exchange = try exchange(request)
+        lastPage = exchange.page
         if let login = exchange.redirects.first(where: adapter.isLoginPath) {
             throw GatewayStatusFailure(kind: .authentication, message: "redirected to the login page \(login): \(meaning)",
                                        path: request.recordedPath)
@@ -155,6 +249,7 @@ private struct Session {
         case .tooManyRedirects, .redirectedElsewhere: return .http
         case .authenticationUnsupported: return .authentication
         case .invalidRequest: return .unsupported
+        case .tls: return .tls
         }
     }
 }

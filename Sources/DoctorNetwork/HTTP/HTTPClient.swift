@@ -12,13 +12,14 @@ public struct HTTPExchange: Sendable, Hashable {
     /// The answer as an adapter reads it (bytes that are not UTF-8 become U+FFFD; status values are ASCII).
     public var page: GatewayPage {
         GatewayPage(path: path, statusCode: response.statusCode, contentType: response.head.value("content-type"),
-                    body: String(decoding: response.body, as: UTF8.self))
+                    bytes: Array(response.body))
     }
 }
 
 /// A small HTTP/1.1 client for gateway web interfaces: one connection per request (`Connection: close`), a
 /// deadline on each request, capped bodies, bounded redirects, a cookie session, and Basic or Digest answered
-/// when a 401 asks. Plain HTTP only: there is no TLS here, and a redirect to https:// is an error that says so.
+/// when a 401 asks. HTTP, or HTTPS when `tls` is set (the shared TLSEngine: CA verification, a pin, or insecure);
+/// a redirect to another scheme is an error that says so.
 /// The client keeps no secret: credentials are passed to each `send` and turned into headers there.
 public struct HTTPClient: Sendable {
     public var host: String
@@ -27,6 +28,8 @@ public struct HTTPClient: Sendable {
     public var timeoutSeconds: Double
     public var bodyLimit: Int
     public var maxRedirects: Int
+    /// HTTPS with this trust; nil for plain HTTP.
+    var tls: TLSPolicy?
 
     private var cookies = CookieJar()
     private var scheme: AuthenticationScheme?
@@ -41,6 +44,11 @@ public struct HTTPClient: Sendable {
                 maxRedirects: Int = 5) {
         self.host = host; self.port = port; self.timeoutSeconds = timeoutSeconds; self.bodyLimit = bodyLimit
         self.maxRedirects = maxRedirects
+    }
+
+    init(host: String, port: Int, timeoutSeconds: Double, bodyLimit: Int, tls: TLSPolicy?) {
+        self.init(host: host, port: port, timeoutSeconds: timeoutSeconds, bodyLimit: bodyLimit)
+        self.tls = tls
     }
 
     /// The cookie header this session would send (for tests and traces; a session cookie is not a password).
@@ -70,7 +78,7 @@ public struct HTTPClient: Sendable {
             }
             if [301, 302, 303, 307, 308].contains(response.statusCode), let location = response.head.value("location") {
                 guard redirects.count < maxRedirects else { throw .tooManyRedirects(limit: maxRedirects) }
-                guard let next = Self.redirectTarget(location: location, from: target) else {
+                guard let next = Self.redirectTarget(location: location, from: target, secure: tls != nil) else {
                     throw .redirectedElsewhere(location: GatewayPathRedaction.redact(location))
                 }
                 redirects.append(GatewayPathRedaction.redact(next))
@@ -120,14 +128,21 @@ public struct HTTPClient: Sendable {
         else { throw .invalidRequest("the target must be a path without spaces or control characters") }
         let deadline = Deadline(secondsFromNow: timeoutSeconds)
         let stream = try TCPStream.connect(host: host, port: port, deadline: deadline)
-        defer { stream.close() }
-        try stream.sendAll(encode(method: method, target: target, body: body, contentType: contentType,
-                                  authorization: authorization), deadline: deadline)
+        var channel: HTTPChannel
+        do throws(HTTPClientError) {
+            channel = try HTTPChannel(stream: stream, tls: tls, host: host, deadline: deadline)
+        } catch {
+            stream.close()
+            throw error
+        }
+        defer { channel.close() }
+        try channel.send(encode(method: method, target: target, body: body, contentType: contentType,
+                                authorization: authorization), deadline: deadline)
         var parser = HTTPResponseParser(bodyLimit: bodyLimit)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var received = 0
         while true {
-            let count = try stream.receive(into: &buffer, deadline: deadline, receivedSoFar: received)
+            let count = try channel.receive(into: &buffer, deadline: deadline, receivedSoFar: received)
             received += count
             do throws(HTTPParseError) {
                 if count == 0 { return try parser.finish() }
@@ -150,7 +165,7 @@ public struct HTTPClient: Sendable {
     private func encode(method: String, target: String, body: [UInt8], contentType: String?,
                         authorization: String?) -> [UInt8] {
         let hostName = host.contains(":") ? "[\(host)]" : host
-        var lines = ["\(method) \(target) HTTP/1.1", "Host: " + (port == 80 ? hostName : "\(hostName):\(port)"),
+        var lines = ["\(method) \(target) HTTP/1.1", "Host: " + (port == (tls == nil ? 80 : 443) ? hostName : "\(hostName):\(port)"),
                      "User-Agent: dahdi-doctor", "Accept: */*", "Connection: close"]
         if let cookie = cookies.header { lines.append("Cookie: \(cookie)") }
         if let authorization { lines.append("Authorization: \(authorization)") }
@@ -162,11 +177,12 @@ public struct HTTPClient: Sendable {
     /// Where a `Location` leads on this gateway, or nil for another scheme. An absolute http:// URL keeps only its
     /// path: the client goes on talking to the configured gateway (one behind NAT may name its inside address),
     /// so credentials and cookies never go anywhere else.
-    static func redirectTarget(location: String, from current: String) -> String? {
+    static func redirectTarget(location: String, from current: String, secure: Bool = false) -> String? {
         let trimmed = location.trimmed(of: " \t")
         let lower = trimmed.lowercased()
-        if lower.hasPrefix("http://") || trimmed.hasPrefix("//") {
-            let afterScheme = trimmed.dropFirst(lower.hasPrefix("http://") ? 7 : 2)
+        let own = secure ? "https://" : "http://"
+        if lower.hasPrefix(own) || trimmed.hasPrefix("//") {
+            let afterScheme = trimmed.dropFirst(lower.hasPrefix(own) ? own.count : 2)
             guard let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
             let rest = afterScheme[slash...]
             return rest.hasPrefix("?") ? "/" + rest : String(rest)

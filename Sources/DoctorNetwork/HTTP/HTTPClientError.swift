@@ -17,6 +17,8 @@ public enum HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case redirectedElsewhere(location: String)
     case authenticationUnsupported(String)
     case invalidRequest(String)
+    /// The HTTPS handshake failed: the certificate refused (chain, name or pin), or not a TLS port.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -31,9 +33,10 @@ public enum HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case .bodyTooLarge(let limit): return "the answer is larger than \(limit) bytes"
         case .tooManyRedirects(let limit): return "more than \(limit) redirects"
         case .redirectedElsewhere(let location):
-            return "redirected to \(location), which is another host or scheme (plain HTTP only; no TLS)"
+            return "redirected to \(location), which is another host or scheme (set web_scheme = \"https\" for an HTTPS-only gateway)"
         case .authenticationUnsupported(let why): return why
         case .invalidRequest(let why): return "invalid request: \(why)"
+        case .tls(let why): return "HTTPS: \(why)"
         }
     }
 }

@@ -71,13 +71,78 @@ reference_tools() {
 # run_check: `dahdi-doctor check` against the scenario's etc/ tree, as JSON (saving the observation), text and
 # nagios; then the saved observation replayed (check-replay.json must report the same findings).
 # run_check [EXTRA CHECK OPTIONS...]: check in its three formats (extra options go to each), then the replay.
+# The lab's stand-in for a running Asterisk: dahdi-hold (helpers/dahdi-hold.c) opens every channel chan_dahdi.conf
+# lists, as chan_dahdi does while Asterisk runs, so the kernel shows them in use. run_check holds them while it
+# runs unless the scenario sets ASTERISK=stopped (Asterisk not running) before calling it. Channels the kernel
+# refuses are skipped (dahdi-hold prints "skip N").
+ASTERISK=${ASTERISK:-running}
+STANDIN_PID=
+
+# chan_dahdi_channels: the channel => / dahdichan = ranges of the scenario's chan_dahdi.conf and its include.
+chan_dahdi_channels() {
+	cat "$SCENARIO/etc/asterisk/chan_dahdi.conf" "$SCENARIO/etc/asterisk/dahdi-channels.conf" 2>/dev/null |
+		sed -n 's/;.*//; s/^[[:space:]]*\(channel\|dahdichan\)[[:space:]]*=>\{0,1\}[[:space:]]*//p' | tr ',' '\n' |
+		tr -d ' \t\r' | grep -E '^[0-9]+(-[0-9]+)?$' | tr '\n' ' '
+}
+
+# standin_start / standin_stop: hold (and release) the chan_dahdi.conf channels; waits up to 30 s for "ready".
+standin_start() {
+	[ "$ASTERISK" = running ] || return 0
+	st_channels=$(chan_dahdi_channels)
+	[ -n "$st_channels" ] || return 0
+	command -v dahdi-hold >/dev/null 2>&1 || { echo "dahdi-hold is not on PATH: no stand-in Asterisk" | tee -a "$OUT/timings.txt"; return 1; }
+	# shellcheck disable=SC2086
+	dahdi-hold 600 $st_channels >"$OUT/standin.txt" 2>"$OUT/standin.err" &
+	STANDIN_PID=$!
+	st_i=0
+	while ! grep -q '^ready' "$OUT/standin.txt" 2>/dev/null; do
+		kill -0 "$STANDIN_PID" 2>/dev/null || break
+		st_i=$((st_i + 1))
+		[ $st_i -le 300 ] || break
+		sleep 0.1
+	done
+	grep -q '^ready' "$OUT/standin.txt" 2>/dev/null && { echo "stand-in Asterisk: $(cat "$OUT/standin.txt")" | tee -a "$OUT/timings.txt"; return 0; }
+	echo "stand-in Asterisk did not get ready: $(cat "$OUT/standin.err" 2>/dev/null)" | tee -a "$OUT/timings.txt"
+	return 1
+}
+
+standin_stop() {
+	[ -n "$STANDIN_PID" ] || return 0
+	kill -TERM "$STANDIN_PID" 2>/dev/null
+	wait "$STANDIN_PID" 2>/dev/null
+	STANDIN_PID=
+}
+
+# ami_replay BEHAVIOUR: start the tests' AMI replay server (real Asterisk 22.10.1 bytes; shipped with
+# --data Tests/Fakes --data Tests/DoctorCoreTests/Fixtures/ami) for 300 s, write /tmp/ami.conf and set AMI_ARGS
+# for run_check. Returns 1 when it did not start within 30 s.
+AMI_ARGS=
+ami_replay() {
+	ar_secret=lab-ami-secret-$$
+	(sleep 300) | AMI_REPLAY_USER=doctor AMI_REPLAY_SECRET=$ar_secret \
+		python3 "$LAB/data/Fakes/ami_replay_server.py" --fixtures "$LAB/data/ami" --behaviour "$1" \
+		>"$OUT/ami-server.txt" 2>"$OUT/ami-server.err" &
+	ar_i=0
+	while ! grep -q '^PORT ' "$OUT/ami-server.txt" 2>/dev/null; do
+		ar_i=$((ar_i + 1))
+		[ $ar_i -le 300 ] || { echo "the AMI replay server did not start"; return 1; }
+		sleep 0.1
+	done
+	(umask 077 && printf 'username = doctor\nsecret = %s\n' "$ar_secret" >/tmp/ami.conf)
+	AMI_ARGS="--ami-port $(sed -n 's/^PORT //p' "$OUT/ami-server.txt") --ami-credentials /tmp/ami.conf"
+	AMI_SECRET=$ar_secret
+	return 0
+}
+
 run_check() {
 	[ -n "$DOCTOR" ] || return 0
+	standin_start
 	rec check check.json "$DOCTOR" check --json --etc-root "$SCENARIO/etc" \
 		--save-observation "$OUT/observation.json" "$@"
 	rec check-text check.txt "$DOCTOR" check --no-color --etc-root "$SCENARIO/etc" "$@"
 	rec check-nagios check-nagios.txt "$DOCTOR" check --format nagios --etc-root "$SCENARIO/etc" "$@"
 	rec check-replay check-replay.json "$DOCTOR" check --json --observation "$OUT/observation.json"
+	standin_stop
 	return 0
 }
 

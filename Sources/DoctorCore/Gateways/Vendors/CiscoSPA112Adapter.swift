@@ -84,23 +84,3 @@ enum FlatStatus {
         return Int(name.dropFirst(prefix.count).dropLast())
     }
 }
-
-/// The Linksys/Sipura/Cisco SPA words (gateways.md §3). Hook: `On`/`Off` (the field reference: "Either On or
-/// Off"). Registration: `Registered` (SPA112 1.4.1) and `Online` (PAP2T 5.1.5(LS)); failure wordings are
-/// UNVERIFIED, so anything else stays `.unknown` with the raw text.
-enum SipuraVocabulary {
-    static func hook(_ text: String?) -> GatewayPortStatus.Hook {
-        switch text {
-        case "On": return .onHook
-        case "Off": return .offHook
-        default: return .unknown
-        }
-    }
-
-    static func registration(_ text: String?) -> GatewayPortStatus.Registration {
-        switch text {
-        case "Registered", "Online": return .registered
-        default: return .unknown
-        }
-    }
-}

@@ -65,10 +65,19 @@ public struct GatewayPage: Sendable, Hashable {
     public var statusCode: Int
     public var contentType: String?
     public var body: String
+    /// The bytes received. The body is decoded as UTF-8 with U+FFFD for what is not (a Latin-1 0xA9 becomes three
+    /// bytes), so sizes are reported from this count, not from the decoded text.
+    public var byteCount: Int
 
-    public init(path: String, statusCode: Int = 200, contentType: String? = nil, body: String) {
+    public init(path: String, statusCode: Int = 200, contentType: String? = nil, body: String, byteCount: Int? = nil) {
         self.path = GatewayPathRedaction.redact(path); self.statusCode = statusCode
-        self.contentType = contentType; self.body = body
+        self.contentType = contentType; self.body = body; self.byteCount = byteCount ?? body.utf8.count
+    }
+
+    /// A page from the bytes received.
+    public init(path: String, statusCode: Int = 200, contentType: String? = nil, bytes: [UInt8]) {
+        self.init(path: path, statusCode: statusCode, contentType: contentType,
+                  body: String(decoding: bytes, as: UTF8.self), byteCount: bytes.count)
     }
 }
 

@@ -54,8 +54,10 @@ public struct GrandstreamGXW410xAdapter: GatewayStatusAdapter {
         return (number, String(rest.dropFirst(digits.count + 1).trimmingWhitespace()))
     }
 
+    /// The line text is the port's whole state: it sets the line and the hook together, and a wording nobody
+    /// mapped leaves both unknown (reported quoted as the line's word).
     static func port(_ number: Int, _ status: String) -> GatewayPortStatus {
-        var port = GatewayPortStatus(port: number, kind: .fxo, registration: .unknown, lineText: status, hookText: status)
+        var port = GatewayPortStatus(port: number, kind: .fxo, registration: .unknown, lineText: status)
         if status == "Connected, idle." {
             // The only idle wording S1 knows: a PSTN line is present and nobody uses it.
             port.lineConnected = true
@@ -64,6 +66,9 @@ public struct GrandstreamGXW410xAdapter: GatewayStatusAdapter {
             // S1: the line is in use, which on an FXO port means the gateway holds it off hook.
             port.lineConnected = true
             port.hook = .offHook
+        } else if GrandstreamVocabulary.lineConnected(status) == false {
+            // `Not Connected`: Grandstream's word for an FXO port without its PSTN cable.
+            port.lineConnected = false
         }
         return port
     }

@@ -30,16 +30,37 @@ public struct GrandstreamHTAPIAdapter: GatewayStatusAdapter {
 
     public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome {
         guard let answer = APIAnswer.decode(page.body) else {
-            let expected = "a JSON login answer {\"response\": ...}"
-                + " (a gateway on the classic web UI needs profile grandstream-ht8xx)"
-            return .failed(Unparseable.failure(expected: expected, page: page))
+            if let meaning = GatewayLoginPages.recognise(page.body) {
+                // The classic UI's login or lock-out page: that firmware is read with grandstream-ht8xx.
+                var failure = GatewayLoginPages.failure(meaning, page: page)
+                failure.suggestedProfile = "grandstream-ht8xx"
+                return .failed(failure)
+            }
+            var failure = Unparseable.failure(expected: "a JSON login answer {\"response\": ...}", page: page)
+            if GrandstreamHTClassicAdapter().parse(page).value != nil { failure.suggestedProfile = "grandstream-ht8xx" }
+            return .failed(failure)
         }
+        if let locked = Self.lockout(answer, page: page) { return .failed(locked) }
         guard answer.response == "success", let token = answer.body["session_token"], !token.isEmpty else {
             return .failed(GatewayStatusFailure(kind: .authentication,
                                                 message: "the gateway refused the login (response: \(answer.response))",
                                                 path: page.path))
         }
         return .loggedIn(sessionToken: token)
+    }
+
+    /// A refused login that says the device is locked: `"body": "locked"` (with `lockTime`), or a `remain N` count
+    /// of seconds. No login is tried again until the lock ends.
+    static func lockout(_ answer: APIAnswer, page: GatewayPage) -> GatewayStatusFailure? {
+        guard answer.response != "success" else { return nil }
+        let text = (answer.bodyText ?? "") + " " + answer.body.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+        let lower = text.lowercased()
+        let remain = lower.contains("remain") ? GatewayLoginPages.remainingSeconds(text) : nil
+        guard lower.contains("lock") || remain != nil else { return nil }
+        var message = GatewayLoginPages.lockedMeaning
+        if let remain { message += " (it says \(remain) s remain)" }
+        else if let lockTime = answer.lockTime { message += " (lockTime \(lockTime))" }
+        return GatewayStatusFailure(kind: .locked, message: message, path: page.path, retryAfterSeconds: remain)
     }
 
     public func statusRequest(credentials: GatewayCredentials?, sessionToken: String?, after pages: [GatewayPage])
@@ -74,10 +95,8 @@ public struct GrandstreamHTAPIAdapter: GatewayStatusAdapter {
             let registrationText = values["P\(4920 + number)"].flatMap { $0.isEmpty ? nil : $0 }
             guard hookText != nil || registrationText != nil else { continue }
             let user = Self.userKeys[number].flatMap { values[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-            ports.append(GatewayPortStatus(
-                port: number, kind: kind, registration: GrandstreamVocabulary.registration(registrationText),
-                registrationText: registrationText, hook: GrandstreamVocabulary.hook(hookText), hookText: hookText,
-                sipUser: user))
+            ports.append(GrandstreamVocabulary.port(number, kind: kind, hookText: hookText,
+                                                    registrationText: registrationText, sipUser: user))
         }
         guard !ports.isEmpty else {
             return .unparseable(expected: "port values P4901.../P4921... in the JSON body", page: page)
@@ -91,13 +110,19 @@ public struct GrandstreamHTAPIAdapter: GatewayStatusAdapter {
 struct APIAnswer: Decodable {
     var response: String
     var body: [String: String]
+    /// The body when it is a scalar (`"locked"`, `"wrong4"`, `"remain 300"`).
+    var bodyText: String?
+    var lockTime: String?
 
-    private enum CodingKeys: String, CodingKey { case response, body }
+    private enum CodingKeys: String, CodingKey { case response, body, lockTime }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         response = try container.decode(String.self, forKey: .response)
         body = (try? container.decodeIfPresent([String: LooseText].self, forKey: .body))??.mapValues(\.text) ?? [:]
+        bodyText = (try? container.decodeIfPresent(LooseText.self, forKey: .body))??.text
+        if bodyText?.isEmpty == true { bodyText = nil }
+        lockTime = (try? container.decodeIfPresent(LooseText.self, forKey: .lockTime))??.text
     }
 
     static func decode(_ text: String) -> APIAnswer? {

@@ -22,7 +22,16 @@ public struct GrandstreamHTClassicAdapter: GatewayStatusAdapter {
     }
 
     /// Success returns the STATUS page; a wrong password `loginerr.htm`, a lock-out `loginlocked.htm`, all HTTP 200.
-    public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome { GatewayLoginPages.formLoginOutcome(page) }
+    /// The HT802V2 (new UI) answers the same POST with JSON: that gateway needs profile grandstream-ht8xx-api.
+    public func loginOutcome(_ page: GatewayPage) -> GatewayLoginOutcome {
+        if APIAnswer.decode(page.body) != nil {
+            var failure = Unparseable.failure(expected: "the classic web UI's answer (an HTML page)", page: page)
+            failure.message += "; it answered with the new UI's JSON"
+            failure.suggestedProfile = "grandstream-ht8xx-api"
+            return .failed(failure)
+        }
+        return GatewayLoginPages.formLoginOutcome(page)
+    }
 
     public func statusRequest(credentials: GatewayCredentials?, sessionToken: String?, after pages: [GatewayPage])
         -> GatewayHTTPRequest? {
@@ -48,10 +57,8 @@ public struct GrandstreamHTClassicAdapter: GatewayStatusAdapter {
             let cell = { (index: Int) -> String? in row.indices.contains(index) ? row[index] : nil }
             let hookText = cell(columns.hook), registrationText = cell(columns.registration)
             let user = cell(columns.user).flatMap { $0.isEmpty ? nil : $0 }
-            ports.append(GatewayPortStatus(
-                port: ports.count + 1, kind: kind, registration: GrandstreamVocabulary.registration(registrationText),
-                registrationText: registrationText, hook: GrandstreamVocabulary.hook(hookText), hookText: hookText,
-                sipUser: user))
+            ports.append(GrandstreamVocabulary.port(ports.count + 1, kind: kind, hookText: hookText,
+                                                    registrationText: registrationText, sipUser: user))
         }
         guard !ports.isEmpty else {
             return .unparseable(expected: "port rows (`FXS 1`, `FXO 1`...) under the Port Status header", page: page)
@@ -76,27 +83,6 @@ public struct GrandstreamHTClassicAdapter: GatewayStatusAdapter {
         if upper.hasPrefix("FXS") { return .fxs }
         if upper.hasPrefix("FXO") { return .fxo }
         return nil
-    }
-}
-
-/// The HT80x English vocabulary (`etc/language_strings`). Other UI languages (P342) translate these words; they
-/// are not mapped (Spanish "Conectado" means On Hook, which is easy to misread), so they stay `.unknown` with
-/// the raw text.
-enum GrandstreamVocabulary {
-    static func hook(_ text: String?) -> GatewayPortStatus.Hook {
-        switch text {
-        case "On Hook": return .onHook
-        case "Off Hook": return .offHook
-        default: return .unknown
-        }
-    }
-
-    static func registration(_ text: String?) -> GatewayPortStatus.Registration {
-        switch text {
-        case "Registered": return .registered
-        case "Not Registered": return .notRegistered
-        default: return .unknown
-        }
     }
 }
 

@@ -5,7 +5,7 @@ enum PageChecks {
 
     /// A page too large to be a status page, or HTML cut short, or nil when the page can be read.
     static func problem(_ page: GatewayPage, isHTML: Bool) -> GatewayStatusFailure? {
-        let size = page.body.utf8.count
+        let size = page.byteCount
         if size > sizeLimit {
             return GatewayStatusFailure(kind: .unparseable,
                                         message: "the page is \(size) bytes, more than the \(sizeLimit) a status page can be",

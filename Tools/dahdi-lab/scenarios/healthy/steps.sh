@@ -21,14 +21,17 @@ fi
 run_check
 
 # verify: a manifest that matches this box passes (exit 0); one that orders four spans fails (exit 1) with the
-# evidence. Both write JUnit too. No AMI, no settings file: only the kernel, the buses and the checks.
+# evidence. Both write JUnit too. No AMI, no settings file: only the kernel, the buses and the checks. Asterisk
+# runs meanwhile (the stand-in holds chan_dahdi.conf's channels): without it, dahdi-channels-not-held fails verify.
 if [ -n "$DOCTOR" ]; then
+	standin_start
 	rec verify-pass verify-pass.json "$DOCTOR" verify --manifest "$SCENARIO/verify-pass.toml" --json \
 		--junit "$OUT/verify-pass.junit.xml" --etc-root "$SCENARIO/etc" --config "$SCENARIO/no-settings.toml" --no-ami
 	rec verify-more-spans verify-more-spans.json "$DOCTOR" verify --manifest "$SCENARIO/verify-more-spans.toml" --json \
 		--junit "$OUT/verify-more-spans.junit.xml" --etc-root "$SCENARIO/etc" --config "$SCENARIO/no-settings.toml" --no-ami
 	rec verify-more-spans-text verify-more-spans.txt "$DOCTOR" verify --manifest "$SCENARIO/verify-more-spans.toml" \
 		--etc-root "$SCENARIO/etc" --config "$SCENARIO/no-settings.toml" --no-ami
+	standin_stop
 fi
 
 # Take channel 1 (fxsks) off-hook; its loc peer, channel 25 (fxoks), then reads rxisoffhook=1.

@@ -4,7 +4,7 @@ import FuzzSupport
 /// A page from a gateway's web server, given to every vendor adapter (status parse, login outcome, the next status
 /// request and the login request built from it), and the WWW-Authenticate parser. The first byte picks the HTTP
 /// status and content type. Invariants: never trap; results encode; no request built while reading the page shows
-/// the password in its description or recorded path.
+/// the password in its description or recorded path. Also the profile guess and the TLS fingerprint parser.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
@@ -37,6 +37,11 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             }
         }
     }
+    // The profile guess reads the page with every other adapter; a fingerprint setting parses or is refused.
+    if let guess = GatewayProfileGuess.profile(for: page, configured: "sipura") {
+        Fuzz.require(GatewayStatusAdapters.adapter(forProfile: guess) != nil, "guessed an unknown profile \(guess)")
+    }
+    if let pin = GatewayWebTLS.parseFingerprint(body) { Fuzz.require(pin.count == 32, "a pin of \(pin.count) bytes") }
     for challenge in HTTPAuthChallenge.parse(body) {
         if let digest = try? DigestAuthorization(challenge: challenge) {
             _ = digest.header(credentials: credentials, defaultUser: "admin", method: "GET", uri: "/status",
