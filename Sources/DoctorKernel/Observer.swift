@@ -10,18 +10,27 @@ public struct Observer: Sendable {
     public var fsRoot: String
     /// The AMI user dahdi-doctor logs in as, whose classes the exposure checks audit (a name, never a secret).
     public var monitoringUser: String?
+    /// When to list /lib/modules, DKMS and the kernel log: on every read (`check`), or only when the driver is
+    /// missing or a listed module is not loaded (the agent's fast cycle, unless it asks for a full read).
+    public var kernelModules: KernelModulesPolicy
 
-    public init(roots: DahdiRoots, etcRoot: String = "/etc", fsRoot: String = "/", monitoringUser: String? = nil) {
+    public enum KernelModulesPolicy: Sendable { case always, whenDriverMissing }
+
+    public init(roots: DahdiRoots, etcRoot: String = "/etc", fsRoot: String = "/", monitoringUser: String? = nil,
+                kernelModules: KernelModulesPolicy = .always) {
         self.roots = roots
         self.etcRoot = etcRoot
         self.fsRoot = fsRoot
         self.monitoringUser = monitoringUser
+        self.kernelModules = kernelModules
     }
 
     /// - Parameter knownHardware: the PCI/USB inventory from an earlier read, used instead of enumerating the buses
     ///   again (the agent re-reads it only at start, on hotplug and once a minute: the buses change only then).
     public func observe(generator: String, interval: Double?, knownHardware: HardwareObservation? = nil) -> Observation {
         let observedAt = system_wallClockSeconds()
+        let interrupts = InterruptsReader(procfsRoot: roots.procfs)
+        let firstInterrupts = interrupts.sample()
         let readings = DahdiScanner(roots: roots).read()
         var second: CounterSample?
         if let interval, case .opened = readings.control {
@@ -39,7 +48,40 @@ public struct Observer: Sendable {
         observation.container = ContainerReader(fsRoot: fsRoot, roots: roots, etcRoot: etcRoot).read(asteriskConf: setup.asteriskConf?.value)
         observation.hardware = knownHardware
             ?? HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
+        let driverMissing: Bool
+        if case .missing = readings.control { driverMissing = true } else { driverMissing = config.modules.contains { !$0.loaded } }
+        if kernelModules == .always || driverMissing {
+            observation.kernelModules = KernelModulesReader(fsRoot: fsRoot, procfsRoot: roots.procfs, devfsRoot: roots.devfs)
+                .read(kernelLog: driverMissing || kernelModules == .always)
+        }
+        observation.dahdiDemand = dahdiDemand()
+        // A card's IRQ grows by about 1000 a second; 50 ms between samples tells a dead line from a live one.
+        // Only hardware spans have one (dynamic spans are clocked by their peer or a timer).
+        if let first = firstInterrupts, readings.spans.contains(where: { !$0.name.hasPrefix("DYN/") && !$0.spanType.uppercased().hasPrefix("DYN") }) {
+            let elapsed = system_monotonicSeconds() - first.at
+            if elapsed < 0.05 { system_sleep(seconds: 0.05 - elapsed) }
+            if let second = interrupts.sample() {
+                observation.interrupts = InterruptSamples(source: interrupts.path, first: first.lines, second: second.lines,
+                                                          intervalSeconds: second.at - first.at)
+            }
+        }
         return observation
+    }
+
+    /// modules.conf and the Asterisk modules installed (the usual module directories under `fsRoot`).
+    func dahdiDemand() -> DahdiDemand {
+        let path = joinPath(etcRoot, "asterisk/modules.conf")
+        let text = try? system_readSmallFile(path, limit: 1 << 20).get()
+        var installed: [String]?
+        var installedSource = "/usr/lib/asterisk/modules"
+        for directory in ["usr/lib/asterisk/modules", "usr/lib/x86_64-linux-gnu/asterisk/modules", "usr/lib64/asterisk/modules",
+                          "usr/lib/aarch64-linux-gnu/asterisk/modules"] {
+            let full = joinPath(fsRoot, directory)
+            if case .success(let names) = system_listDirectory(full) {
+                installed = names; installedSource = full; break
+            }
+        }
+        return DahdiDemand.parse(modulesConf: text, file: path, installed: installed, installedSource: installedSource)
     }
 
     /// Re-reads only what counters need: SPANSTAT for the same spans and /proc/dahdi (timing slips).

@@ -302,6 +302,56 @@ package func system_hostname() -> String? {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
+// MARK: - The kernel log (/dev/kmsg) and the end of a long log file (the kernel-modules reader)
+
+/// Reads /dev/kmsg without waiting: one record per read(2), until EAGAIN (the end of the buffer) or `maxBytes`.
+/// EPIPE (a record overwritten while reading) skips ahead. Records are joined with newlines.
+package func system_readKernelLog(_ path: String, maxBytes: Int) -> Result<String, SystemError> {
+    let fd: CInt
+    switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }) {
+    case .success(let value): fd = value
+    case .failure(let error): return .failure(error)
+    }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var record = [UInt8](repeating: 0, count: 8192)
+    while bytes.count < maxBytes {
+        let count = record.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 {
+            let code = errno
+            if code == EINTR || code == EPIPE { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { break }
+            return bytes.isEmpty ? .failure(SystemError(errno: code)) : .success(String(decoding: bytes, as: UTF8.self))
+        }
+        if count == 0 { break }
+        bytes.append(contentsOf: record[0..<count])
+        if bytes.last != 10 { bytes.append(10) }
+    }
+    return .success(String(decoding: bytes, as: UTF8.self))
+}
+
+/// The last `maxBytes` of a regular file (a syslog kern.log can be large; its end is what matters).
+package func system_readFileTail(_ path: String, maxBytes: Int) -> Result<String, SystemError> {
+    let fd: CInt
+    switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }) {
+    case .success(let value): fd = value
+    case .failure(let error): return .failure(error)
+    }
+    defer { close(fd) }
+    var info = stat()
+    if fstat(fd, &info) != 0 { return .failure(SystemError(errno: errno)) }
+    if (info.st_mode & S_IFMT) == S_IFREG && Int(info.st_size) > maxBytes {
+        _ = lseek(fd, off_t(Int(info.st_size) - maxBytes), SEEK_SET)
+    }
+    return system_readAll(fd, maxBytes: maxBytes).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// lstat(2): whether the path itself is a symlink (a weak-updates link), without following it.
+package func system_isSymlink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+}
+
 /// The user name of a uid (getpwuid_r), nil when this machine has none.
 package func system_userName(_ uid: UInt32) -> String? {
     var entry = passwd()

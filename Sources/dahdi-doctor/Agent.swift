@@ -132,7 +132,11 @@ struct Agent: ParsableCommand {
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
                     let now = Clock.monotonic()
                     let known = trigger.hasPrefix("hotplug") ? nil : hardware.inventory(now: now)
-                    var observed = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: monitoringUser)
+                    // /lib/modules, DKMS and the kernel log: read when the driver is missing, and on the full reads
+                    // that are not hotplug (start, once a minute), not on every fast cycle nor in a hotplug storm.
+                    let full = known == nil && !trigger.hasPrefix("hotplug")
+                    var observed = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: monitoringUser,
+                                            kernelModules: full ? .always : .whenDriverMissing)
                         .observe(generator: generator, interval: nil, knownHardware: known)
                     if known == nil { hardware.store(observed.hardware, now: now) }
                     observed.config.gatewayEndpoints = gatewayEndpoints

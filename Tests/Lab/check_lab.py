@@ -443,11 +443,17 @@ def check_report_no_driver(checks, out):
 def check_driver_not_loaded(checks, out):
     report = load_report(checks, out, "driver-not-loaded", "CRITICAL")
     checks.eq("check exit code", rc(out, "check"), 2)
-    check_roots(checks, report, {"driver-not-loaded": ["DAHDI"]})
+    # The lab loads its modules with insmod from its cache: no dahdi.ko is installed under /lib/modules for the
+    # guest's kernel and there is no DKMS tree, which is what modprobe would meet on a real box. The module state is
+    # the root; driver-not-loaded (and what it explains) is folded under it.
+    check_roots(checks, report, {"dahdi-modules-not-installed": ["DAHDI"]})
     checks.true("dahdi_cfg agrees: it cannot open /dev/dahdi/ctl",
                 rc(out, "dahdi_cfg") != 0 and "/dev/dahdi/ctl" in read(out, "dahdi_cfg.txt"), read(out, "dahdi_cfg.txt"))
     checks.true("dahdi_scan agrees: no control device", rc(out, "dahdi_scan") != 0)
-    folded = consequences_of(report, "driver-not-loaded")
+    roots = roots_with(report, "dahdi-modules-not-installed")
+    direct = [c for r in roots for c in r.get("consequences", [])]
+    checks.eq("driver-not-loaded is folded under the module state", [c["id"] for c in direct], ["driver-not-loaded"])
+    folded = [c for d in direct if d["id"] == "driver-not-loaded" for c in flatten(d.get("consequences", []))]
     allowed = {"module-not-loaded", "channel-missing-in-kernel", "chan-dahdi-channel-missing"}
     checks.true("everything else is folded under driver-not-loaded, and only what it explains",
                 {c["id"] for c in folded} <= allowed, str(sorted({c["id"] for c in folded})))
@@ -459,6 +465,51 @@ def check_driver_not_loaded(checks, out):
         modules = json.loads(read(out, "observation.json")).get("config", {}).get("modules")
         if not modules:
             print("  note: observation.json has no config.modules: /etc/dahdi/modules is not read yet")
+
+
+def finding_text(finding):
+    return finding["message"] + " " + finding["remediation"] + " " + " ".join(e["value"] for e in finding["evidence"])
+
+
+def check_modules_other_kernel(checks, out):
+    report = load_report(checks, out, "modules-other-kernel", "CRITICAL")
+    checks.eq("check exit code", rc(out, "check"), 2)
+    kernels = dict(word.split("=", 1) for word in read(out, "kernels.txt").split())
+    running, old, newer = kernels["running"], kernels["old"], kernels["newer"]
+    checks.true("modprobe agrees: no dahdi module for the running kernel", rc(out, "modprobe") != 0, read(out, "modprobe.txt"))
+    check_roots(checks, report, {"dahdi-modules-other-kernel": ["DAHDI"]})
+    root = roots_with(report, "dahdi-modules-other-kernel")[0]
+    checks.true("one root finding names both kernel versions", running in root["message"] and old in root["message"], root["message"])
+    checks.true("it says why: the headers for the running kernel are missing",
+                "headers for " + running + " are not installed" in root["message"], root["message"])
+    checks.true("and gives the one fix: install those headers, then DKMS for that kernel",
+                root["remediation"].startswith("install linux-headers-" + running) and "dkms autoinstall -k " + running in root["remediation"],
+                root["remediation"])
+    checks.true("DKMS's own state is evidence", any(e["label"] == "dkms dahdi" and old in e["value"] for e in root["evidence"]),
+                str(root["evidence"]))
+    checks.eq("driver-not-loaded is folded under it", [c["id"] for c in root["consequences"]], ["driver-not-loaded"])
+    reboot = json.loads(read(out, "check-reboot.json"))
+    checks.eq("modules for a newer installed kernel: reboot pending", [f["id"] for f in reboot["findings"]], ["dahdi-reboot-pending"])
+    if reboot["findings"]:
+        first = reboot["findings"][0]
+        checks.true("the reboot finding names the newer kernel and the marker", newer in first["message"]
+                    and any(e["source"].endswith("/run/reboot-required") for e in first["evidence"]), finding_text(first))
+    real = json.loads(read(out, "check-real.json"))
+    checks.eq("the lab's own root (modules insmod-ed, none installed) reads as not installed",
+              [f["id"] for f in real["findings"]], ["dahdi-modules-not-installed"])
+
+
+def check_timing_only(checks, out):
+    report = load_report(checks, out, "timing-only", "OK")
+    checks.eq("check exit code", rc(out, "check"), 0)
+    checks.true("dahdi_test measured the core timer through /dev/dahdi/pseudo", "%" in read(out, "dahdi_test.txt"), read(out, "dahdi_test.txt"))
+    checks.true("/proc/dahdi has no span file", "1" not in read(out, "proc-dahdi.txt").split(), read(out, "proc-dahdi.txt"))
+    check_roots(checks, report, {"dahdi-timing-only": ["DAHDI timing"]})
+    checks.eq("no no-dahdi-devices on a card-less box that uses DAHDI for timing",
+              [f["id"] for f in flatten(report["findings"]) if f["id"] == "no-dahdi-devices"], [])
+    hidden = json.loads(read(out, "check-no-nodes.json"))
+    checks.eq("pseudo and timer hidden: devices missing", [f["id"] for f in hidden["findings"]], ["dahdi-timing-devices-missing"])
+    checks.eq("check exit code without the nodes", rc(out, "check-no-nodes"), 2)
 
 
 def check_report_unassigned(checks, out):
@@ -768,7 +819,7 @@ def check_agent(checks, out):
               prom_value(read(out, "agent-1-healthy.prom"), 'dahdi_span_alarm{span="1",alarm="red"}'), 0.0)
     unloaded = reports["4-unloaded"]
     checks.true("the unloaded driver is the root finding",
-                bool({"driver-not-loaded", "control-device-missing"} & set(root_ids(unloaded))), str(root_ids(unloaded)))
+                bool({"driver-not-loaded", "control-device-missing", "dahdi-modules-not-installed"} & set(root_ids(unloaded))), str(root_ids(unloaded)))
     checks.eq("no span is left once the driver is gone", unloaded.get("spans"), 0)
     checks.eq("the textfile says the ioctl source is down", prom_value(read(out, "agent-4-unloaded.prom"), 'dahdi_doctor_up{source="ioctl"}'), 0.0)
     reloaded = reports["5-reloaded"]
@@ -812,6 +863,8 @@ SCENARIOS = {
     "chan-dahdi-mismatch": [check_chan_dahdi_mismatch],
     "missing-channels": [check_missing_channels],
     "driver-not-loaded": [check_driver_not_loaded],
+    "modules-other-kernel": [check_modules_other_kernel],
+    "timing-only": [check_timing_only],
     "demo": [check_demo],
     "ami-no-chan-dahdi": [check_ami_no_chan_dahdi],
     "asterisk-stopped": [check_asterisk_stopped],

@@ -11,7 +11,7 @@ let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 let fuzzTargets = [
     "fuzz-system-conf", "fuzz-chan-dahdi-conf", "fuzz-pjsip-conf", "fuzz-dahdi-tables", "fuzz-proc-dahdi",
     "fuzz-settings", "fuzz-ami", "fuzz-sip", "fuzz-vendor-pages", "fuzz-agent-http", "fuzz-gateway-http",
-    "fuzz-manifest", "fuzz-asterisk-setup", "fuzz-asterisk-console",
+    "fuzz-manifest", "fuzz-asterisk-setup", "fuzz-asterisk-console", "fuzz-kernel-modules",
 ]
 
 let package = Package(

@@ -81,6 +81,11 @@ public struct ObservationParts: Sendable {
 
     /// Records a kernel read, and its counters in the rate history.
     public mutating func record(kernel part: KernelPart) {
+        var part = part
+        // The module tree and kernel log are read on full reads only while the driver is up: keep the last reading.
+        if part.observation.kernelModules == nil, case .opened = part.observation.dahdi.control {
+            part.observation.kernelModules = kernel?.observation.kernelModules
+        }
         kernel = part
         let dahdi = part.observation.dahdi
         if case .opened = dahdi.control {

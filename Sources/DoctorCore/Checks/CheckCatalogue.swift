@@ -4,7 +4,8 @@
 /// file; causes still fold their consequences whatever the order.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
-        HardwareChecks(), DriverChecks(), AssignmentChecks(), SpanStateChecks(), CounterChecks(), TimingChecks(), PortChecks(),
+        HardwareChecks(), KernelModuleChecks(), DriverChecks(), TimingOnlyChecks(), AssignmentChecks(), InterruptChecks(), SpanStateChecks(),
+        CounterChecks(), TimingChecks(), PortChecks(),
         ReadAccessChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
         AsteriskSessionChecks(), AsteriskConsoleChecks(), AsteriskDahdiChecks(), ChannelHoldChecks(), AsteriskModuleChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),
         ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),

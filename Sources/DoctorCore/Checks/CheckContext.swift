@@ -35,7 +35,12 @@ public struct CheckContext: Sendable {
     /// The finding that explains missing channels: the driver, or a device whose spans are not assigned.
     public var assignmentCauseKey: String? {
         if case .opened = observation.dahdi.control {
-            return inventory.devices.contains { $0.spans.contains { $0.assignedSpan == nil } } ? AssignmentChecks.unassignedKey : nil
+            if inventory.devices.contains(where: { $0.spans.contains { $0.assignedSpan == nil } }) { return AssignmentChecks.unassignedKey }
+            // A card no driver claimed (dahdi_cfg's "No channel for number N" then blames the signalling): the card.
+            if let card = observation.hardware?.cards.first(where: { if case .noDriver = HardwareState.of($0) { return true } else { return false } }) {
+                return "card:\(card.location)"
+            }
+            return nil
         }
         return "driver"
     }

@@ -83,13 +83,13 @@ public struct DriverChecks: CheckFamily {
                                         evidence: [Evidence("control device", "absent", source: path),
                                                    Evidence("dahdi module", "loaded", source: "/sys/module/dahdi")],
                                         key: "driver", causeKey: ContainerChecks.causeKey(context)))
-            } else if !context.dahdiConfigured {
+            } else if !context.dahdiConfigured && !(context.observation.dahdiDemand?.needs.isEmpty == false) {
                 findings.append(Finding(Self.notInUse, subject: "DAHDI", message: "DAHDI is not loaded and not configured on this box",
                                         evidence: [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
                                                    Evidence("system.conf", context.observation.config.systemConf?.value == nil ? "absent" : "no channels",
                                                             source: context.observation.config.systemConf?.path ?? "/etc/dahdi/system.conf")],
                                         key: "driver"))
-            } else {
+            } else if context.dahdiConfigured {
                 let modules = context.observation.config.modules.map(\.name)
                 var evidence = [Evidence("dahdi module", "absent", source: "/sys/module/dahdi"),
                                 Evidence("control device", "absent", source: path)]
@@ -101,7 +101,7 @@ public struct DriverChecks: CheckFamily {
                                         evidence: evidence,
                                         remediation: modules.isEmpty ? nil : "modprobe dahdi " + modules.joined(separator: " ")
                                             + " (the modules /etc/dahdi/modules lists); if modprobe fails, rebuild them for the running kernel (dkms status, linux-headers-$(uname -r))",
-                                        key: "driver"))
+                                        key: "driver", causeKey: KernelModuleChecks.key))
             }
         case .permissionDenied(let path, let error):
             findings.append(Finding(Self.controlDeviceDenied, subject: "DAHDI", message: "cannot open \(path): \(error.message)",
@@ -116,7 +116,9 @@ public struct DriverChecks: CheckFamily {
                 findings.append(Finding(Self.controlDeviceError, subject: "DAHDI", message: "\(path) answers \(first.error.name) to \(first.what)",
                                         evidence: failures.map { Evidence($0.what, $0.error.description, source: path) },
                                         key: "driver"))
-            } else if context.inventory.devices.isEmpty && readings.spans.isEmpty {
+            } else if context.inventory.devices.isEmpty && readings.spans.isEmpty
+                        && !(context.observation.dahdiDemand?.needs.isEmpty == false && !TimingOnlyChecks.cardsExpected(context)) {
+                // (A card-less box whose Asterisk uses DAHDI only for timing is dahdi-timing-only, not a fault.)
                 findings.append(Finding(Self.noDevices, subject: "DAHDI", message: "DAHDI \(readings.version?.version ?? "") is loaded but no device is registered",
                                         evidence: [Evidence("devices", "0", source: "/sys/bus/dahdi_devices/devices"),
                                                    Evidence("spans", "0", source: "DAHDI_SPANSTAT 1..127")],

@@ -56,7 +56,9 @@ public struct HardwareChecks: CheckFamily {
                 if let expected = card.expectedDriver { evidence.append(Evidence("needs", expected, source: "known hardware table")) }
                 if let dropped { evidence.append(Evidence("support", dropped, source: "known hardware table")) }
                 let remediation: String?
-                if dropped != nil {
+                if let dropped, dropped.contains("restored in DAHDI") {
+                    remediation = "install DAHDI 3.4.0 or later (its \(card.expectedDriver ?? "driver") is back), or DAHDI 2.11; then modprobe \(card.expectedDriver ?? "the driver")"
+                } else if dropped != nil {
                     remediation = "DAHDI 3.x does not drive this card: install DAHDI 2.11 (or a patched \(card.expectedDriver ?? "driver")), or replace the card"
                 } else if let expected = card.expectedDriver {
                     remediation = "modprobe \(expected) (and list it in /etc/dahdi/modules); if it fails, check that it is built for the running kernel (dkms status) and read dmesg"
@@ -64,7 +66,7 @@ public struct HardwareChecks: CheckFamily {
                     remediation = nil
                 }
                 findings.append(Finding(Self.cardWithoutDriver, subject: subject,
-                                        message: "\(subject) has no driver bound" + (dropped != nil ? " (support dropped in DAHDI 3.x)" : ""),
+                                        message: "\(subject) has no driver bound" + (dropped.map { $0.contains("restored in DAHDI") ? " (\($0))" : " (support dropped in DAHDI 3.x)" } ?? ""),
                                         evidence: evidence, remediation: remediation, key: "card:\(card.location)"))
             case .otherDriver(let bound, let expected):
                 evidence += [Evidence("driver", bound, source: source), Evidence("needs", expected, source: "known hardware table")]

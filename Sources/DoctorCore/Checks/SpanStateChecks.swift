@@ -98,8 +98,9 @@ public struct SpanStateChecks: CheckFamily {
                     message += " (BRI: layer 1 may drop between calls on point-to-multipoint lines)"
                 }
                 // NOTOPEN on a span whose channels chan_dahdi would open is explained by chan_dahdi not being loaded,
-                // or (no AMI answer about it) by nothing holding the channels chan_dahdi.conf lists.
-                let cause = definition != Self.notOpen ? nil
+                // or (no AMI answer about it) by nothing holding the channels chan_dahdi.conf lists. Other alarms of a
+                // card whose interrupts never arrive are explained by that.
+                let cause = definition != Self.notOpen ? InterruptChecks.causeKey(context, span: span.number)
                     : AsteriskView.chanDahdiNotLoaded(context.observation.asterisk) ? AsteriskView.chanDahdiNotLoadedKey
                     : ChannelHoldChecks.key
                 findings.append(Finding(definition, subject: subject, message: message,

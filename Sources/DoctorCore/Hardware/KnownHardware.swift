@@ -101,6 +101,10 @@ extension KnownHardware {
         return UInt16(digits, radix: 16)
     }
 
+    /// wct1xxp left with DAHDI 3.0's driver cleanup and came back in 3.4.0 (dahdi-linux pull request 29; FreePBX
+    /// issue-tracker 206 has the maintainers saying so: not in 3.3.0, in 3.4.0-rc1).
+    static let wct1xxpGap = "wct1xxp is not in DAHDI 3.0.0 to 3.3.x; restored in DAHDI 3.4.0 (dahdi-linux pull request 29)"
+
     static let dahdi3 = "removed from wctdm24xxp's PCI table in DAHDI 3.0.0 (commit a66e88e); DAHDI 2.11 still drives it"
 
     /// The table. Order matters only for equally specific entries (the first wins).
@@ -144,7 +148,7 @@ extension KnownHardware {
         pci("e159:0001/8086", "wcfxo", .analog, "Digium", "Wildcard X101P clone"),
         pci("e159:0001/8087", "wcfxo", .analog, "Digium", "Wildcard X101P clone"),
         pci("1057:5608", "wcfxo", .analog, "Digium", "Wildcard X100P"),
-        pci("e159:0001/6159", "wct1xxp", .digital, "Digium", "Wildcard T100P T1/PRI or E100P E1/PRA"),
+        pci("e159:0001/6159", "wct1xxp", .digital, "Digium", "Wildcard T100P T1/PRI or E100P E1/PRA", dropped: wct1xxpGap),
         pci("e159:0001/a159", "wctdm", .analog, "Digium", "Wildcard S400P Prototype"),
         pci("e159:0001/e159", "wctdm", .analog, "Digium", "Wildcard S400P Prototype"),
         pci("e159:0001/b100", "wctdm", .analog, "Digium", "Wildcard TDM400P REV E/F"),

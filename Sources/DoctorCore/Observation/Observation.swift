@@ -29,6 +29,13 @@ public struct Observation: Sendable, Hashable, Codable {
     public var container: ContainerObservation?
     /// Telephony cards on the PCI and USB buses (nil in observations saved before the bus scan existed).
     public var hardware: HardwareObservation?
+    /// Where the DAHDI modules are installed and for which kernels, DKMS, the kernel log about them and a pending
+    /// reboot. Read when the driver is missing (or on a full read); nil when not looked at.
+    public var kernelModules: KernelModulesObservation?
+    /// Two /proc/interrupts samples (a card whose IRQ line does not grow); nil when no span was there to need it.
+    public var interrupts: InterruptSamples?
+    /// What on this box needs DAHDI without a card (modules.conf: MeetMe, app_rpt, res_timing_dahdi...); nil when not looked at.
+    public var dahdiDemand: DahdiDemand?
     /// Configuration files (and directories) a reader was refused (EACCES/EPERM): nil when not looked at, empty
     /// when every read was allowed.
     public var configAccess: [ConfigReadDenial]?
