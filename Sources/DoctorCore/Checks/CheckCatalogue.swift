@@ -40,7 +40,7 @@ public enum CheckCatalogue {
 /// Runs every check on an observation and correlates the findings into a report. Pure.
 public enum Diagnosis {
     static func amiSource(_ asterisk: AsteriskObservation?) -> SourceStatus {
-        guard let asterisk else { return SourceStatus(name: "ami", available: false, detail: "not asked (no AMI credentials, or --no-ami)") }
+        guard let asterisk else { return SourceStatus(name: "ami", available: false, detail: "not asked (no AMI credentials, or --no-ami; `sudo dahdi-doctor setup ami` creates them)") }
         let name = asterisk.readViaConsole ? "console" : "ami"
         if let failure = asterisk.sessionFailure {
             return SourceStatus(name: name, available: false, detail: "\(asterisk.target): \(failure.message)")
