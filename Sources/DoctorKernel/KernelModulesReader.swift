@@ -25,6 +25,7 @@ public struct KernelModulesReader: Sendable {
                                                    kernels: ModulesTree.parse(listing: modulesListing(modulesRoot), modulesRoot: modulesRoot),
                                                    modulesRoot: modulesRoot)
         observation.dkms = dkms()
+        observation.dahdiTools = dahdiTools()
         if kernelLog { readKernelLog(into: &observation) }
         for directory in ["run", "var/run"] {
             let marker = joinPath(fsRoot, directory + "/reboot-required")
@@ -100,6 +101,29 @@ public struct KernelModulesReader: Sendable {
             }
         }
         return DkmsState.parse(listing: lines.joined(separator: "\n"), root: root)
+    }
+
+    /// The dahdi-tools scripts that read the span-type attribute (under fsRoot's /usr/sbin, /usr/local/sbin, /sbin),
+    /// which name each reads, and the dpkg package that installed them. Nil when no such script is installed.
+    func dahdiTools() -> DahdiToolsObservation? {
+        var scripts: [DahdiToolsScript] = []
+        for directory in SpanTypeAttribute.directories {
+            for name in SpanTypeAttribute.scripts {
+                let path = joinPath(fsRoot, directory + "/" + name)
+                // /sbin is often a symlink to /usr/sbin: the same script is listed once.
+                guard !scripts.contains(where: { $0.path.hasSuffix("/" + name) && directory == "sbin" }),
+                      case .success(let text) = system_readSmallFile(path, limit: 1 << 20) else { continue }
+                scripts.append(DahdiToolsScript(path: path, spanTypeNames: SpanTypeAttribute.namesRead(byScript: text)))
+            }
+        }
+        guard !scripts.isEmpty else { return nil }
+        var tools = DahdiToolsObservation(scripts: scripts)
+        let status = joinPath(fsRoot, "var/lib/dpkg/status")
+        if case .success(let text) = system_readSmallFile(status, limit: 64 << 20),
+           let package = DpkgStatus.installed(SpanTypeAttribute.packages, in: text) {
+            tools.packageName = package.name; tools.packageVersion = package.version; tools.packageSource = status
+        }
+        return tools
     }
 
     /// /dev/kmsg (the kernel's ring buffer since boot), else the end of the syslog's kernel log.

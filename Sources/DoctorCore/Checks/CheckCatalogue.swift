@@ -4,7 +4,7 @@
 /// file; causes still fold their consequences whatever the order.
 public enum CheckCatalogue {
     public static let families: [any CheckFamily] = [
-        HardwareChecks(), KernelModuleChecks(), DriverChecks(), TimingOnlyChecks(), AssignmentChecks(), InterruptChecks(), SpanStateChecks(),
+        HardwareChecks(), KernelModuleChecks(), DriverChecks(), TimingOnlyChecks(), SpanTypeAttributeChecks(), AssignmentChecks(), InterruptChecks(), SpanStateChecks(),
         CounterChecks(), TimingChecks(), PortChecks(),
         ReadAccessChecks(), ConfigSyntaxChecks(), ChannelConfigChecks(), ChanDahdiChecks(), EchoCancellerChecks(), FxotuneChecks(),
         AsteriskSessionChecks(), AsteriskConsoleChecks(), AsteriskDahdiChecks(), ChannelHoldChecks(), AsteriskModuleChecks(), PjsipChecks(), GatewayChecks(), AgentSourceChecks(),

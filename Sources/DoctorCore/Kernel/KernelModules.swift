@@ -16,13 +16,17 @@ public struct KernelModulesObservation: Sendable, Hashable, Codable {
     public var kernelLogUnavailable: String?
     /// A reboot-required marker (Debian/Ubuntu `/run/reboot-required`), with the packages it names.
     public var rebootRequired: RebootRequired?
+    /// The installed dahdi-tools scripts that read the devices' span-type attribute; nil when none is installed.
+    public var dahdiTools: DahdiToolsObservation?
 
     public init(runningKernel: String?, runningKernelSource: String, kernels: [InstalledKernel], modulesRoot: String,
                 dkms: DkmsState? = nil, kernelLog: [KernelLogEvent]? = nil, kernelLogSource: String? = nil,
-                kernelLogUnavailable: String? = nil, rebootRequired: RebootRequired? = nil) {
+                kernelLogUnavailable: String? = nil, rebootRequired: RebootRequired? = nil,
+                dahdiTools: DahdiToolsObservation? = nil) {
         self.runningKernel = runningKernel; self.runningKernelSource = runningKernelSource; self.kernels = kernels
         self.modulesRoot = modulesRoot; self.dkms = dkms; self.kernelLog = kernelLog; self.kernelLogSource = kernelLogSource
         self.kernelLogUnavailable = kernelLogUnavailable; self.rebootRequired = rebootRequired
+        self.dahdiTools = dahdiTools
     }
 
     public var running: InstalledKernel? { runningKernel.flatMap { name in kernels.first { $0.version == name } } }

@@ -9,15 +9,19 @@ public struct SysfsDevice: Sendable, Hashable, Codable {
     public var location: String?
     /// `<local_spanno>:<TYPE>` lines from `spantype` or, on kernels >= 4.13, `dahdi_spantype`.
     public var spanTypes: [LocalSpanType]
+    /// Which of the two names the device's span-type attribute has here (`dahdi_spantype` or `spantype`); nil
+    /// when neither exists.
+    public var spanTypeAttribute: String?
     public var registrationTime: String?
     /// Kernel span numbers of this device's assigned spans (its `span-N` children).
     public var assignedSpans: [Int]
 
     public init(name: String, manufacturer: String? = nil, type: String? = nil, spanCount: Int? = nil,
                 hardwareId: String? = nil, location: String? = nil, spanTypes: [LocalSpanType] = [],
-                registrationTime: String? = nil, assignedSpans: [Int] = []) {
+                spanTypeAttribute: String? = nil, registrationTime: String? = nil, assignedSpans: [Int] = []) {
         self.name = name; self.manufacturer = manufacturer; self.type = type; self.spanCount = spanCount
         self.hardwareId = hardwareId; self.location = location; self.spanTypes = spanTypes
+        self.spanTypeAttribute = spanTypeAttribute
         self.registrationTime = registrationTime; self.assignedSpans = assignedSpans
     }
 }

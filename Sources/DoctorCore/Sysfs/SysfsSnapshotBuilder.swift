@@ -13,12 +13,14 @@ public struct SysfsObject {
 public enum SysfsSnapshotBuilder {
     public static func device(_ object: SysfsObject, spanNumbers: [Int]) -> SysfsDevice {
         let read = object.attribute
+        let newTypes = read(SpanTypeAttribute.newName), oldTypes = newTypes == nil ? read(SpanTypeAttribute.oldName) : nil
         return SysfsDevice(
             name: object.name, manufacturer: SysfsValue.string(read("manufacturer")),
             type: SysfsValue.string(read("type")), spanCount: SysfsValue.int(read("span_count")),
             hardwareId: SysfsValue.string(read("hardware_id")), location: SysfsValue.string(read("location")),
             // Kernels >= 4.13 name these dahdi_spantype / dahdi_registration_time; older ones spantype / registration_time.
-            spanTypes: SysfsValue.spanTypes(read("dahdi_spantype") ?? read("spantype")),
+            spanTypes: SysfsValue.spanTypes(newTypes ?? oldTypes),
+            spanTypeAttribute: newTypes != nil ? SpanTypeAttribute.newName : (oldTypes != nil ? SpanTypeAttribute.oldName : nil),
             registrationTime: SysfsValue.string(read("dahdi_registration_time") ?? read("registration_time")),
             assignedSpans: spanNumbers.sorted())
     }
