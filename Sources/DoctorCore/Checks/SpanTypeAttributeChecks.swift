@@ -47,7 +47,7 @@ public struct SpanTypeAttributeChecks: CheckFamily {
             toolsVersion = "package \(name) \(version)"
             evidence.append(Evidence("dahdi-tools", toolsVersion, source: tools.packageSource ?? "/var/lib/dpkg/status"))
         } else {
-            toolsVersion = "not from a dpkg package (version not recorded)"
+            toolsVersion = "not installed by dpkg, version unknown"
             evidence.append(Evidence("dahdi-tools", toolsVersion, source: "/var/lib/dpkg/status"))
         }
         if let types = context.observation.config.spanTypes?.value, !types.entries.isEmpty {
@@ -58,7 +58,7 @@ public struct SpanTypeAttributeChecks: CheckFamily {
         let names = blind.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path }
         let unique = names.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         return [Finding(Self.unread, subject: "dahdi-tools",
-                        message: "\(kernelVersion) exposes \(SpanTypeAttribute.newName), but \(unique.joined(separator: ", ")) (\(toolsVersion)) read only \(SpanTypeAttribute.oldName): span types and span listings come back empty",
+                        message: "\(kernelVersion) exposes \(SpanTypeAttribute.newName), but the installed dahdi-tools (\(toolsVersion)) read only \(SpanTypeAttribute.oldName) in \(unique.joined(separator: ", ")): span types and span listings come back empty",
                         evidence: evidence)]
     }
 }
