@@ -104,7 +104,7 @@ public struct KernelModulesReader: Sendable {
     }
 
     /// The dahdi-tools scripts that read the span-type attribute (under fsRoot's /usr/sbin, /usr/local/sbin, /sbin),
-    /// which name each reads, and the dpkg package that installed them. Nil when no such script is installed.
+    /// which name each reads, and the dpkg package that installed them (when one reads only the old name). Nil when no such script is installed.
     func dahdiTools() -> DahdiToolsObservation? {
         var scripts: [DahdiToolsScript] = []
         for directory in SpanTypeAttribute.directories {
@@ -118,6 +118,9 @@ public struct KernelModulesReader: Sendable {
         }
         guard !scripts.isEmpty else { return nil }
         var tools = DahdiToolsObservation(scripts: scripts)
+        // The version only goes into span-type-attribute-unread's evidence: dpkg's status (megabytes) is read only
+        // when a script could be blind to the kernel's name.
+        guard scripts.contains(where: \.readsOldNameOnly) else { return tools }
         let status = joinPath(fsRoot, "var/lib/dpkg/status")
         if case .success(let text) = system_readSmallFile(status, limit: 64 << 20),
            let package = DpkgStatus.installed(SpanTypeAttribute.packages, in: text) {

@@ -18,8 +18,7 @@ public struct SpanTypeAttributeChecks: CheckFamily {
             such file or directory" error that udev and the boot scripts do not show. The finding names the \
             attribute the kernel has, the scripts that read the other name, and both versions.
             """,
-        remediation: "install dahdi-tools that read both names: the distribution's dahdi package (Debian's dahdi 1:3.1.0-2 is patched for it), or dahdi-tools from git master (commit 18ebbd1, merged in March 2026; no release up to 3.4.0 has it); or build dahdi-tools and dahdi-linux from the same source. Then rerun dahdi_genconf and dahdi_span_types set",
-        faults: ["C02"])
+        remediation: "install dahdi-tools that read both names: the distribution's dahdi package (Debian's dahdi 1:3.1.0-2 is patched for it), or dahdi-tools from git master (commit 18ebbd1, merged in March 2026; no release up to 3.4.0 has it); or build dahdi-tools and dahdi-linux from the same source. Then rerun dahdi_genconf and dahdi_span_types set")
 
     public static let definitions = [unread]
 
