@@ -120,7 +120,7 @@ public struct KernelModulesReader: Sendable {
         var tools = DahdiToolsObservation(scripts: scripts)
         // The version only goes into span-type-attribute-unread's evidence: dpkg's status (megabytes) is read only
         // when a script could be blind to the kernel's name.
-        guard scripts.contains(where: \.readsOldNameOnly) else { return tools }
+        guard scripts.contains(where: { $0.readsOldNameOnly && SpanTypeAttribute.decidingScripts.contains($0.name) }) else { return tools }
         let status = joinPath(fsRoot, "var/lib/dpkg/status")
         if case .success(let text) = system_readSmallFile(status, limit: 64 << 20),
            let package = DpkgStatus.installed(SpanTypeAttribute.packages, in: text) {

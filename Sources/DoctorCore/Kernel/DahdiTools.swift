@@ -1,7 +1,8 @@
 /// The installed dahdi-tools scripts that read a DAHDI device's span-type attribute, and the package that installed
 /// them. The kernel names that attribute `spantype` (kernels < 4.13, and dahdi-linux master since d932d9f) or
 /// `dahdi_spantype` (dahdi-linux 3.0.0-3.4.0 and Debian's 2.11.1 on kernels >= 4.13); dahdi-tools up to 3.4.0 read
-/// only `spantype`. See docs/checks.md, "Version skew".
+/// only `spantype`; Debian's 1:3.1.0-2 patched dahdi_span_types and dahdi_span_assignments to read both, not
+/// dahdi_waitfor_span_assignments. See docs/checks.md, "Version skew".
 public struct DahdiToolsObservation: Sendable, Hashable, Codable {
     public var scripts: [DahdiToolsScript]
     /// The dpkg package that installed the tools (`dahdi` on Debian/Ubuntu) and its version; nil when dpkg does not
@@ -24,6 +25,9 @@ public struct DahdiToolsScript: Sendable, Hashable, Codable {
 
     public init(path: String, spanTypeNames: [String]) { self.path = path; self.spanTypeNames = spanTypeNames }
 
+    /// The script's file name (`dahdi_span_types`).
+    public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+
     /// Reads the old name only: the script cannot see the types on a kernel that exposes `dahdi_spantype`.
     public var readsOldNameOnly: Bool { spanTypeNames == [SpanTypeAttribute.oldName] }
 }
@@ -33,6 +37,8 @@ public enum SpanTypeAttribute {
     public static let newName = "dahdi_spantype"
     /// The dahdi-tools scripts that read the attribute, and where packages and `make install` put them.
     public static let scripts = ["dahdi_span_types", "dahdi_span_assignments", "dahdi_waitfor_span_assignments"]
+    /// The scripts whose blindness loses the span types and listings (see SpanTypeAttributeChecks).
+    public static let decidingScripts: Set<String> = ["dahdi_span_types", "dahdi_span_assignments"]
     public static let directories = ["usr/sbin", "usr/local/sbin", "sbin"]
     /// dpkg package names that ship the scripts.
     public static let packages = ["dahdi", "dahdi-tools"]
