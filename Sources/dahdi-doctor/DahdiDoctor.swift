@@ -46,18 +46,21 @@ struct ConfigOptions: ParsableArguments {
     var gatewayEndpoints: [String] = []
 
     /// The settings file, or exit 3 (UNKNOWN) naming the file, line and key: dahdi-doctor cannot know what to check.
-    func loadSettings() throws -> DoctorSettings {
-        let text: String
-        do { text = try FileIO.read(config, limit: 1 << 20) } catch {
-            if error.isNotFound { return DoctorSettings() }
-            printError("dahdi-doctor: cannot read \(config): \(error)")
-            throw ExitCode(3)
-        }
-        switch SettingsParser.parse(text, file: config) {
-        case .success(let settings): return settings
-        case .failure(let error):
-            printError("dahdi-doctor: \(error)")
-            throw ExitCode(3)
-        }
+    func loadSettings() throws -> DoctorSettings { try loadDoctorSettings(config) }
+}
+
+/// Reads the settings file at `path` (absent: the defaults), or exits 3 naming the file, line and key.
+func loadDoctorSettings(_ path: String) throws -> DoctorSettings {
+    let text: String
+    do { text = try FileIO.read(path, limit: 1 << 20) } catch {
+        if error.isNotFound { return DoctorSettings() }
+        printError("dahdi-doctor: cannot read \(path): \(error)")
+        throw ExitCode(3)
+    }
+    switch SettingsParser.parse(text, file: path) {
+    case .success(let settings): return settings
+    case .failure(let error):
+        printError("dahdi-doctor: \(error)")
+        throw ExitCode(3)
     }
 }

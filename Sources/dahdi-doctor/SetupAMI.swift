@@ -202,18 +202,5 @@ extension SetupAMI {
     }
 
     /// The settings file (as `check` reads it), or exit 3 naming the file, line and key.
-    func loadSettings() throws -> DoctorSettings {
-        let text: String
-        do { text = try FileIO.read(config, limit: 1 << 20) } catch {
-            if error.isNotFound { return DoctorSettings() }
-            printError("dahdi-doctor: cannot read \(config): \(error)")
-            throw ExitCode(3)
-        }
-        switch SettingsParser.parse(text, file: config) {
-        case .success(let settings): return settings
-        case .failure(let error):
-            printError("dahdi-doctor: \(error)")
-            throw ExitCode(3)
-        }
-    }
+    func loadSettings() throws -> DoctorSettings { try loadDoctorSettings(config) }
 }
