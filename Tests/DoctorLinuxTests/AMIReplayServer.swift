@@ -50,13 +50,7 @@ final class AMIReplayServer {
         process.standardOutput = output
         process.standardInput = input
         try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
+        let text = firstLine(of: output)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
             process.terminate()
             throw ServerError(message: "the replay server did not start: \(text)")
@@ -132,4 +126,16 @@ enum AMITestChecks {
          ("PJSIPShowRegistrationsOutbound", observation.outboundRegistrations?.failure),
          ("DAHDIShowChannels", observation.dahdiChannels?.failure), ("DAHDIShowStatus", observation.dahdiSpans?.failure)]
     }
+}
+
+/// A started fake's first line on stdout (its READY or PORT announcement), read up to the first newline; empty when
+/// the process died before writing it.
+func firstLine(of output: Pipe) -> String {
+    var line = Data()
+    while !line.contains(0x0A) {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    return String(decoding: line, as: UTF8.self)
 }

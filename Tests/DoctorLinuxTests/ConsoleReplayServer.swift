@@ -27,13 +27,7 @@ final class ConsoleReplayServer {
         process.standardOutput = output
         process.standardInput = input
         try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard String(decoding: line, as: UTF8.self).hasPrefix("READY") else {
+        guard firstLine(of: output).hasPrefix("READY") else {
             process.terminate()
             throw AMIReplayServer.ServerError(message: "the console replay server did not start")
         }

@@ -19,12 +19,7 @@ final class PrometheusServer {
         pid = try SippServer.spawn([Self.executable, "--config.file=\(directory)/prometheus.yml",
                                     "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)",
                                     "--log.level=warn"], log: log)
-        for _ in 0..<600 {
-            if (try? PrometheusTools.get(url + "/-/ready"))?.status == 0 { return }
-            var status: CInt = 0
-            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; break }
-            usleep(100_000)
-        }
+        if PrometheusTools.waitUntilAnswering(url + "/-/ready", pid: &pid, attempts: 600, pause: 100_000) { return }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         stop()
         throw Failure(description: "Prometheus did not become ready on 127.0.0.1:\(port):\n\(text.suffix(3000))")

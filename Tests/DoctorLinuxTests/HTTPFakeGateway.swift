@@ -41,13 +41,7 @@ final class FakeGateway {
         process.standardInput = lifeline
         try process.run()
         // The first line is `PORT <n>`; an empty read means the server died before listening.
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = firstLine(of: output).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
             try? lifeline.fileHandleForWriting.close()
             process.terminate()

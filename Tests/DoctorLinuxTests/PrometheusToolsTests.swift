@@ -55,6 +55,18 @@ enum PrometheusTools {
     }
 
     /// A plain HTTP GET through python3's urllib (no code of ours in the way).
+    /// Polls `url` until it answers (true), or the process exits (its pid is cleared: nothing left to stop) or the
+    /// attempts run out (false).
+    static func waitUntilAnswering(_ url: String, pid: inout pid_t, attempts: Int, pause: useconds_t) -> Bool {
+        for _ in 0..<attempts {
+            if (try? get(url))?.status == 0 { return true }
+            var status: CInt = 0
+            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; return false }
+            usleep(pause)
+        }
+        return false
+    }
+
     static func get(_ url: String) throws -> (status: Int32, output: String) {
         try run(["/usr/bin/python3", "-c",
                  "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())", url])
@@ -75,12 +87,7 @@ final class NodeExporter {
         pid = try SippServer.spawn([PrometheusTools.nodeExporter, "--web.listen-address=127.0.0.1:\(port)",
                                     "--collector.disable-defaults", "--collector.textfile",
                                     "--collector.textfile.directory=\(textfileDirectory)"], log: log)
-        for _ in 0..<200 {
-            if (try? PrometheusTools.get(url))?.status == 0 { return }
-            var status: CInt = 0
-            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; break }
-            usleep(50_000)
-        }
+        if PrometheusTools.waitUntilAnswering(url, pid: &pid, attempts: 200, pause: 50_000) { return }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         stop()
         throw Failure(description: "node_exporter did not answer on 127.0.0.1:\(port):\n\(text.suffix(2000))")
