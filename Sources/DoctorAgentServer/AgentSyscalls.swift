@@ -247,9 +247,12 @@ func system_agentEffectiveUID() -> UInt32 { geteuid() }
 
 func system_agentJoin(_ thread: pthread_t) { _ = pthread_join(thread, nil) }
 
-/// SIGTERM and SIGINT, blocked in every thread and taken synchronously with sigtimedwait: the wait between runs
-/// is the one place the agent learns of them, so a signal never interrupts a half-written textfile or response.
+/// SIGTERM and SIGINT (stop), and SIGHUP (reload the settings), blocked in every thread and taken synchronously
+/// with sigtimedwait: the wait between runs is the one place the agent learns of them, so a signal never
+/// interrupts a half-written textfile or response.
 public struct ShutdownSignals: Sendable {
+    public static let hangup = SIGHUP
+
     /// Blocks the signals for this thread and every thread it starts afterwards; call first thing in main. Also
     /// ignores SIGPIPE: a client that hangs up must not kill the agent.
     public static func block() -> ShutdownSignals {
@@ -257,17 +260,19 @@ public struct ShutdownSignals: Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         signal(SIGPIPE, SIG_IGN)
         return ShutdownSignals()
     }
 
-    /// Waits up to `seconds` for SIGTERM or SIGINT; the signal number, or nil when the time ran out.
+    /// Waits up to `seconds` for SIGTERM, SIGINT or SIGHUP; the signal number, or nil when the time ran out.
     public func wait(seconds: Double) -> Int32? {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         let deadline = system_monotonicSeconds() + max(0, seconds)
         while true {
             let left = max(0, deadline - system_monotonicSeconds())

@@ -17,14 +17,23 @@ final class AgentRuntime: Sendable {
     private let activities: Mutex<[String: SourceActivity]>
     private let memory = Mutex(ComposeMemory())
 
+    /// The longest a report (and the textfile) may go without being recomposed while nothing changes, so
+    /// `generated_at`, `dahdi_doctor_last_run_timestamp_seconds` and the textfile's mtime still show a live agent.
+    let refreshSeconds: Double
+
     private struct ComposeMemory {
         var overdue: Set<String> = []
         var lastTextfileError: String?
+        /// The last diagnosed observation without its timestamps, and when (monotonic) it was diagnosed.
+        var lastInput: Observation?
+        var lastRunAt = -Double.infinity
     }
 
-    init(generator: String, schedules: [SourceSchedule], rateWindowSeconds: Double, textfileDirectory: String?) {
+    init(generator: String, schedules: [SourceSchedule], rateWindowSeconds: Double, textfileDirectory: String?,
+         refreshSeconds: Double = 60) {
         self.generator = generator
         self.textfileDirectory = textfileDirectory
+        self.refreshSeconds = refreshSeconds
         names = schedules.map(\.name)
         parts = Mutex(ObservationParts(rateWindowSeconds: rateWindowSeconds))
         activities = Mutex(Dictionary(uniqueKeysWithValues: schedules.map { ($0.name, SourceActivity($0)) }))
@@ -60,13 +69,22 @@ final class AgentRuntime: Sendable {
     }
 
     /// Builds the report from every source's latest answer, records it (transitions logged to the journal) and
-    /// writes the textfile. Serialised: two sources answering at once compose one after the other.
+    /// writes the textfile. Serialised: two sources answering at once compose one after the other. When the
+    /// observation equals the last diagnosed one but for its timestamps, and that one is younger than
+    /// `refreshSeconds`, only the sources' activity is updated: no diagnosis, no metrics, no textfile write.
     func compose(readDuration: Double) {
         memory.withLock { memory in
             let now = Clock.wall()
             let current = activities.withLock { all in names.compactMap { all[$0] } }
             guard let observation = parts.withLock({ $0.compose(generator: generator, activities: current, now: now) }) else { return }
             let started = Clock.monotonic()
+            let input = observation.withoutTimestamps
+            if input == memory.lastInput, started - memory.lastRunAt < refreshSeconds {
+                store.update(sources: current)
+                return
+            }
+            memory.lastInput = input
+            memory.lastRunAt = started
             let report = Diagnosis.run(observation, generator: generator)
             let duration = readDuration + (Clock.monotonic() - started)
             let metrics = PrometheusText.render(observation: observation, report: report, runDurationSeconds: duration)
@@ -104,6 +122,8 @@ final class AgentStateStore: Sendable {
     func snapshot() -> AgentState { state.withLock { $0 } }
 
     /// Records a report; returns the transitions it caused and the keys of the root findings before and after it.
+    func update(sources: [SourceActivity]) { state.withLock { $0.update(sources: sources) } }
+
     func record(_ report: Report, metrics: String, runDuration: Double, sources: [SourceActivity]) -> ([Transition], Set<String>) {
         state.withLock { state in
             var roots = Set(state.report?.findings.map(\.key) ?? [])
