@@ -152,9 +152,9 @@ struct Agent: ParsableCommand {
             }
             let watcher = configWatcher
             let kernel = try SourceLoop(schedule: schedules[0]) { trigger in
-                if trigger.hasPrefix("hotplug") || trigger.hasPrefix("config") {
-                    printError("dahdi-doctor: agent: rescanning after \(trigger)")
-                }
+                // Configuration edits are not journalled (a FreePBX "Apply Config" rewrites dozens of files);
+                // /v1/health's last_trigger names them.
+                if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
                     let now = Clock.monotonic()
                     let settings = live.current
