@@ -166,11 +166,12 @@ struct Agent: ParsableCommand {
                     if let fullReason {
                         if fullReason.hasPrefix("structure") { printError("dahdi-doctor: agent: full read: \(fullReason)") }
                         let known = trigger.hasPrefix("hotplug") ? nil : hardware.inventory(now: now)
-                        // /lib/modules, DKMS and the kernel log: read when the driver is missing, and on the full
-                        // reads that are not hotplug (start, once a minute), not in a hotplug storm.
-                        let full = known == nil && !trigger.hasPrefix("hotplug")
+                        // /lib/modules, DKMS and the kernel log: read when the driver is missing, at start and then
+                        // every ten minutes (parsing the kernel log is the costliest part of a full read on a big
+                        // box), not in a hotplug storm.
+                        let modules = !trigger.hasPrefix("hotplug") && tiers.kernelModulesDue(now: now)
                         let observation = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: settings.monitoringUser,
-                                                   kernelModules: full ? .always : .whenDriverMissing)
+                                                   kernelModules: modules ? .always : .whenDriverMissing)
                             .observe(generator: generator, interval: nil, knownHardware: known)
                         if known == nil { hardware.store(observation.hardware, now: now) }
                         tiers.storeFull(observation, now: now)
@@ -329,8 +330,20 @@ private final class TierState: Sendable {
     let fullReadInterval: Double
     private let full = Mutex<(observation: Observation, at: Double)?>(nil)
     private let requested = Atomic<Bool>(true)
+    /// Monotonic time of the last read of /lib/modules, DKMS and the kernel log.
+    private let modulesReadAt = Mutex<Double?>(nil)
+    static let kernelModulesInterval = 600.0
 
     init(fullReadInterval: Double) { self.fullReadInterval = fullReadInterval }
+
+    /// True (and noted) when the module tree and kernel log are due: never read, or ten minutes ago.
+    func kernelModulesDue(now: Double) -> Bool {
+        modulesReadAt.withLock { last in
+            guard last.map({ now - $0 >= Self.kernelModulesInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+    }
 
     /// An inotify or device event: the next read is a full one.
     func requestFullRead() { requested.store(true, ordering: .releasing) }

@@ -79,9 +79,22 @@ final class AgentRuntime: Sendable {
             guard let observation = parts.withLock({ $0.compose(generator: generator, activities: current, now: now) }) else { return }
             let started = Clock.monotonic()
             let input = observation.withoutTimestamps
-            if input == memory.lastInput, started - memory.lastRunAt < refreshSeconds {
-                store.update(sources: current)
-                return
+            if input == memory.lastInput {
+                guard started - memory.lastRunAt >= refreshSeconds else {
+                    store.update(sources: current)
+                    return
+                }
+                // Unchanged for a minute: the same findings and series with the new time, written again, so the
+                // report's time, the timestamp metric and the textfile's mtime show a live agent.
+                let state = store.snapshot()
+                if var report = state.report, let metrics = state.metrics {
+                    report.observedAt = observation.observedAt
+                    let refreshed = PrometheusText.withLastRunTimestamp(metrics, observation.observedAt)
+                    _ = store.record(report, metrics: refreshed, runDuration: state.lastRunDuration, sources: current)
+                    memory.lastRunAt = started
+                    writeTextfile(refreshed, memory: &memory)
+                    return
+                }
             }
             memory.lastInput = input
             memory.lastRunAt = started
@@ -99,18 +112,22 @@ final class AgentRuntime: Sendable {
                 printError("dahdi-doctor: agent: (+\(transitions.count - logged.count) transition(s) of folded consequences, in /v1/events)")
             }
             memory.overdue = Set(observation.overdueSources?.map(\.name) ?? [])
-            guard let textfileDirectory else { return }
-            do {
-                try PrometheusTextfile.write(metrics, directory: textfileDirectory)
-                if memory.lastTextfileError != nil { printError("dahdi-doctor: agent: metrics are written again to \(textfileDirectory)") }
-                memory.lastTextfileError = nil
-            } catch {
-                // Once per distinct failure, not every five seconds; the last good textfile stays in place.
-                if memory.lastTextfileError != "\(error)" {
-                    printError("dahdi-doctor: agent: cannot write metrics: \(error)")
-                }
-                memory.lastTextfileError = "\(error)"
+            writeTextfile(metrics, memory: &memory)
+        }
+    }
+
+    private func writeTextfile(_ metrics: String, memory: inout ComposeMemory) {
+        guard let textfileDirectory else { return }
+        do {
+            try PrometheusTextfile.write(metrics, directory: textfileDirectory)
+            if memory.lastTextfileError != nil { printError("dahdi-doctor: agent: metrics are written again to \(textfileDirectory)") }
+            memory.lastTextfileError = nil
+        } catch {
+            // Once per distinct failure, not every five seconds; the last good textfile stays in place.
+            if memory.lastTextfileError != "\(error)" {
+                printError("dahdi-doctor: agent: cannot write metrics: \(error)")
             }
+            memory.lastTextfileError = "\(error)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import DoctorAgentServer
 import DoctorCore
 import Foundation
 import Testing
@@ -131,5 +132,43 @@ import Glibc
         let kept = try Self.report(agent)
         #expect(Self.subjects(kept).contains { $0.contains("fxo-after") }, "\(Self.subjects(kept))")
         #expect(try Curl.get(agent.socket, "/v1/health").code != 0)
+    }
+
+    /// Nothing changes on the fixture box: after the first report the checks do not run again and the textfile is
+    /// not rewritten on every read; with a refresh period of one second (--full-read-interval 1) the same report
+    /// and series come back with a new time and the textfile is rewritten.
+    @Test func anUnchangedBoxIsNotDiagnosedAgainButRefreshed() throws {
+        func timestamp(_ text: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix("dahdi_doctor_last_run_timestamp_seconds ") }
+                .flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        func modified(_ path: String) throws -> Date {
+            try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        }
+        let quiet = try Fixtures.temporaryDirectory(), refreshed = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: quiet); try? FileManager.default.removeItem(atPath: refreshed) }
+        let still = try AgentProcess(roots: .lab, extra: ["--full-read-interval", "3600", "--textfile-directory", quiet])
+        defer { still.stop() }
+        let moving = try AgentProcess(roots: .lab, extra: ["--full-read-interval", "1", "--textfile-directory", refreshed])
+        defer { moving.stop() }
+        let stillFile = quiet + "/" + PrometheusTextfile.fileName, movingFile = refreshed + "/" + PrometheusTextfile.fileName
+        let stillBefore = try modified(stillFile), stillText = try String(contentsOfFile: stillFile, encoding: .utf8)
+        let movingBefore = try String(contentsOfFile: movingFile, encoding: .utf8)
+        let generated = try AgentSchedulingTests.health(moving.socket).generatedAt
+        usleep(2_600_000)
+        #expect(try modified(stillFile) == stillBefore, "not rewritten while nothing changed")
+        #expect(try String(contentsOfFile: stillFile, encoding: .utf8) == stillText)
+        let runs = try #require(try AgentSchedulingTests.health(still.socket).sources.first { $0.name == "kernel" }?.runs)
+        #expect(runs >= 4, "the reads went on")
+        let movingAfter = try String(contentsOfFile: movingFile, encoding: .utf8)
+        let before = try #require(timestamp(movingBefore)), after = try #require(timestamp(movingAfter))
+        #expect(after > before, "refreshed: \(before) -> \(after)")
+        #expect(try AgentSchedulingTests.health(moving.socket).generatedAt > generated)
+        // Only the time moved: every other series is the same.
+        func withoutTime(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { !$0.hasPrefix("dahdi_doctor_last_run_timestamp_seconds ") }
+        }
+        #expect(withoutTime(movingAfter) == withoutTime(movingBefore))
+        #expect(!moving.log.contains("raised") || moving.log.components(separatedBy: "raised").count == 2, "one raise, at start: \(moving.log)")
     }
 }

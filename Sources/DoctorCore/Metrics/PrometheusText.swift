@@ -238,3 +238,15 @@ public enum PrometheusText {
         return [up, rtt, status, registered, line]
     }
 }
+
+extension PrometheusText {
+    /// `text` (a rendering of this file's families) with `dahdi_doctor_last_run_timestamp_seconds` set to
+    /// `observedAt`: the agent's once-a-minute refresh of an unchanged report, without rendering every series again.
+    public static func withLastRunTimestamp(_ text: String, _ observedAt: Double) -> String {
+        let prefix = "dahdi_doctor_last_run_timestamp_seconds "
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let index = lines.firstIndex(where: { $0.hasPrefix(prefix) }) else { return text }
+        lines[index] = Substring(prefix + PrometheusExposition.formatValue(observedAt))
+        return lines.joined(separator: "\n")
+    }
+}
