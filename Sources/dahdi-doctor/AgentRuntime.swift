@@ -82,6 +82,10 @@ final class AgentRuntime: Sendable {
             if input == memory.lastInput {
                 guard started - memory.lastRunAt >= refreshSeconds else {
                     store.update(sources: current)
+                    // A textfile that could not be written is tried again on every read, not only on a change.
+                    if memory.lastTextfileError != nil, let metrics = store.snapshot().metrics {
+                        writeTextfile(metrics, memory: &memory)
+                    }
                     return
                 }
                 // Unchanged for a minute: the same findings and series with the new time, written again, so the

@@ -142,6 +142,10 @@ snapshot 6 ami-gone
 # 7: the textfile directory turns read-only (a full or remounted /var/lib): the agent keeps serving, says so once,
 # and the last textfile stays whole; writable again, it writes again.
 mount -o remount,ro "$TEXTFILES"
+# The agent writes the textfile only when the report changes (or once a minute): channel 1 goes off-hook for 4 s
+# (its peer, channel 25, reads off-hook in GET_PARAMS: a fast-tier change), so there is something to write, now
+# and again when the hook drops.
+dahdi-hook 1 offhook 4 >"$OUT/agent-7-hook.txt" 2>&1 &
 sleep 3
 cp "$TEXTFILES/dahdi_doctor.prom" "$OUT/agent-7-readonly.prom"
 $GET "$SOCK" /v1/health >"$OUT/agent-7-readonly.health" 2>&1
