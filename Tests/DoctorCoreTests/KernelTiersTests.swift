@@ -67,3 +67,16 @@ import Testing
         #expect(rose.withoutTimestamps != earlier.withoutTimestamps, "a counter baseline that moved is an input")
     }
 }
+
+@Suite struct MetricsRefreshTests {
+    @Test func onlyTheTimestampLineChanges() throws {
+        let observation = try JSONOutput.decode(Observation.self, from: try Fixtures.read("observations/lab-healthy.json"))
+        let report = Diagnosis.run(observation, generator: "dahdi-doctor 1.0")
+        let text = PrometheusText.render(observation: observation, report: report, runDurationSeconds: 0.5)
+        var later = observation
+        later.observedAt += 60
+        let expected = PrometheusText.render(observation: later, report: report, runDurationSeconds: 0.5)
+        #expect(PrometheusText.withLastRunTimestamp(text, later.observedAt) == expected)
+        #expect(PrometheusText.withLastRunTimestamp("x 1\n", 5) == "x 1\n")
+    }
+}
