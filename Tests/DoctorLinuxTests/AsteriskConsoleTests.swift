@@ -138,6 +138,20 @@ import Testing
         #expect(Self.findings(overConsole, families: Self.compared) == Self.findings(overAMI, families: Self.compared))
     }
 
+    /// `setup ami --etc-root DIR` writes DIR/dahdi-doctor/ami.conf; `check --etc-root DIR` reads that file.
+    @Test func theCredentialsUnderTheEtcRootAreRead() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/dahdi-doctor", withIntermediateDirectories: true)
+        let credentials = dir + "/dahdi-doctor/ami.conf"
+        try "username = \(AMIReplayServer.labUser)\nsecret = \(AMIReplayServer.labSecret)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials)
+        let ami = try AMIReplayServer("normal", state: "")
+        let (report, observed, _) = try check(["--ami-port", "\(ami.port)", "--no-console"], in: dir)
+        #expect(observed.asterisk?.via == .ami && observed.asterisk?.sessionFailure == nil)
+        #expect(report.sources.contains { $0.name == "ami" && $0.available }, "\(report.sources)")
+    }
+
     @Test func noConsoleAndNoCredentialsIsNotAsked() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
