@@ -100,17 +100,21 @@ import Testing
 
     static let compared: Set<String> = ["asterisk-dahdi", "pjsip", "gateway", "legacy"]
 
-    @Test(arguments: [("", "normal"), (".gateway-unreachable", "normal"), (".no-gateway-registered", "normal"), ("", "no-chan-dahdi")])
-    func sameFindingsAsAMI(_ state: String, _ behaviour: String) throws {
+    /// The same recorded lab states both ways: PJSIP in three states; chan_dahdi on the healthy two-span box and on the
+    /// box with a RED span (the AMI replay server's real chan_dahdi/ bytes of that box, the console's recorded CLI text
+    /// of it), and with chan_dahdi not loaded.
+    @Test(arguments: [("", "normal", "healthy-2spans"), (".gateway-unreachable", "normal", "healthy-2spans"),
+                      (".no-gateway-registered", "normal", "healthy-2spans"), ("", "normal", "3spans-red"), ("", "no-chan-dahdi", "")])
+    func sameFindingsAsAMI(_ state: String, _ behaviour: String, _ box: String) throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let credentials = dir + "/ami.conf"
         try "username = \(AMIReplayServer.labUser)\nsecret = \(AMIReplayServer.labSecret)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials)
 
-        let ami = try AMIReplayServer(behaviour, state: state)
+        let ami = try AMIReplayServer(behaviour, state: state, extra: box.isEmpty ? [] : ["--dahdi-box", box])
         let (amiReport, amiObserved, _) = try check(["--ami-port", "\(ami.port)", "--ami-credentials", credentials], in: dir)
-        let console = try ConsoleReplayServer(behaviour, state: state)
+        let console = try ConsoleReplayServer(behaviour, state: state, dahdiState: box.isEmpty || box == "healthy-2spans" ? "" : "." + box)
         let (consoleReport, consoleObserved, consoleRun) = try check(["--asterisk-socket", console.socketPath], in: dir)
 
         #expect(amiObserved.asterisk?.via == .ami && consoleObserved.asterisk?.via == .console)

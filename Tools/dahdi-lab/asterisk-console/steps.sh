@@ -79,7 +79,11 @@ ln -s /tmp/ast/etc /tmp/etcroot/asterisk
 # The AMI secret may appear in no recorded file; every output is searched for it at the end.
 
 note "asterisk start"
-$AST -g >"$OUT/asterisk-start.txt" 2>&1 || ok=1
+if ! $AST -g >"$OUT/asterisk-start.txt" 2>&1; then
+	# e.g. "Illegal instruction": an Asterisk built with BUILD_NATIVE on a host whose CPU TCG cannot emulate
+	note "asterisk did not start: $(cat "$OUT/asterisk-start.txt")"
+	exit 1
+fi
 i=0
 until [ -S $CTL ] && rx "core waitfullybooted" >/dev/null 2>&1; do
 	i=$((i + 1))
