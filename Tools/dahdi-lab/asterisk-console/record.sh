@@ -25,8 +25,12 @@ for box in "$HERE"/boxes/*/; do
 	echo "$name" >"$scen/box"
 	echo "$PREFIX" >"$scen/asterisk-prefix"
 	args=()
-	[ -z "$DOCTOR" ] || args=(--binary "$DOCTOR")
+	if [ -n "$DOCTOR" ]; then
+		# the steps look for $BIN/dahdi-doctor (common.sh)
+		mkdir -p "$scen.bin" && cp "$DOCTOR" "$scen.bin/dahdi-doctor"
+		args=(--binary "$scen.bin/dahdi-doctor")
+	fi
 	"$LAB" run "$scen" --out "$OUT/$name" --timeout 1500 "${args[@]}" || rc=$?
-	rm -rf "$scen"
+	rm -rf "$scen" "$scen.bin"
 done
 exit $rc

@@ -165,8 +165,13 @@ public enum AsteriskConsoleReading {
             let uris = Self.fullURIs([blocks?.value?.flatMap(\.contacts), listed?.value, aorBlocks?.value?.flatMap(\.contacts)]
                 .compactMap { $0 }.flatMap { $0 })
             func uri(_ line: ConsoleContactLine) -> String { uris[line.hash].flatMap { $0.hasPrefix(line.uri) ? $0 : nil } ?? line.uri }
+            // `pjsip show aor NAME` prints in `contact` every contact of the AOR, registered ones too (location.c
+            // contacts_to_str; seen in the lab: gateway-fxo-1's registered contact is there). An AOR with max_contacts 0
+            // accepts no registration, so its contacts are all static; one that accepts registrations is read as
+            // having none (a static contact there reads as registered: a known gap, docs/asterisk.md).
             func staticContacts(_ aor: String) -> Set<String>? {
                 guard let values = aorDetails[aor] else { return nil }
+                guard (values["max_contacts"]?.last.flatMap { Int($0) } ?? 0) == 0 else { return [] }
                 return Set((values["contact"] ?? []).flatMap { $0.split(separator: ",").map { ConsoleText.trimmed($0) } }.filter { !$0.isEmpty })
             }
 
