@@ -36,7 +36,7 @@ struct RootOptions: ParsableArguments {
 
 /// Where the configuration files are (/etc/dahdi, /etc/asterisk, /etc/fxotune.conf) and dahdi-doctor's own settings.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .customLong("etc-root"), help: "Directory holding dahdi/, asterisk/ and fxotune.conf.")
+    @Option(name: .customLong("etc-root"), help: "Directory holding dahdi/, asterisk/, fxotune.conf and dahdi-doctor/ami.conf (the default AMI credentials).")
     var etcRoot = "/etc"
 
     @Option(help: "dahdi-doctor's settings (AMI, gateway list); a missing file means the defaults.")
