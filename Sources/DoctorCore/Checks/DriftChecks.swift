@@ -12,8 +12,9 @@ public struct DriftChecks: CheckFamily {
             dahdi-doctor reads it in this machine's local time (the UTC offset is in the evidence). When Asterisk \
             runs elsewhere, or in a container with another TZ, the two differ: a reload time that would lie in the \
             future is taken as such a mismatch and nothing is reported. Over the console there is no zone to guess: \
-            Asterisk prints the seconds since its last reload, counted back from when the answer arrived (to the \
-            second, within the one-second slack).
+            Asterisk prints whole seconds since its last reload, counted back from when the answer arrived, so the \
+            moment is never early and at most a second plus the round trip late: a file changed within that window \
+            after a reload is not reported, one changed before it never is.
             Only a reload through Asterisk's loader moves that clock (main/loader.c, ast_module_reload: 'core reload', \
             'module reload NAME', 'reload NAME'). A module's own reload command does not: 'manager reload' (manager.c \
             reloads itself), 'dahdi restart', 'pjsip reload', 'sip reload'. So this warning is given only for files \
