@@ -2,7 +2,8 @@
 # record.sh PREFIX OUT [DAHDI_DOCTOR]: boots the dahdi-lab guest once per box (boxes/*) with the Asterisk installed
 # under PREFIX, runs steps.sh there and leaves each box's outputs in OUT/<box> (the recorded control-socket bytes in
 # OUT/<box>/console). With DAHDI_DOCTOR (a built dahdi-doctor), also runs `check` over the console and over AMI
-# against the real Asterisk in each state (OUT/<box>/doctor). Lab tool, not CI: see README.md.
+# against the real Asterisk in each state (OUT/<box>/doctor), and `setup ami` end to end (OUT/<box>/setup).
+# RECORD_BOXES="box ..." limits the run to those boxes. Lab tool, not CI: see README.md.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=$HERE/../dahdi-lab
@@ -17,6 +18,8 @@ mkdir -p "$OUT"
 rc=0
 for box in "$HERE"/boxes/*/; do
 	name=$(basename "$box")
+	# RECORD_BOXES="healthy-2spans" runs only the boxes named (default: all)
+	case " ${RECORD_BOXES:-$name} " in *" $name "*) ;; *) continue ;; esac
 	scen=$(mktemp -d)
 	cp "$HERE/steps.sh" "$HERE/record-console.py" "$HERE/gw-register.xml" "$scen/"
 	cp -L "$HERE/../scenarios/common.sh" "$scen/common.sh"

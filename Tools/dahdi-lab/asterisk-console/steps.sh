@@ -135,6 +135,40 @@ else
 	both ".$BOX"
 fi
 
+# setup_round plain|freepbx: `dahdi-doctor setup ami` against the real Asterisk (manager reload through its binary
+# with -C, login test), a plain `check` that then finds the credentials under --etc-root and reads over AMI, a second
+# setup (nothing to change), --undo, and the configuration compared with a copy taken before. freepbx: manager.conf
+# includes a manager_custom.conf that does not exist (Asterisk then refuses manager.conf), which setup creates.
+setup_round() {
+	s_name=$1
+	mkdir -p "$OUT/setup"
+	note "setup ami ($s_name)"
+	if [ "$s_name" = freepbx ]; then
+		printf '#include manager_custom.conf\n' >>/tmp/ast/etc/manager.conf
+		rx "manager reload" >"$OUT/setup/$s_name.reload-before.txt" 2>&1
+	fi
+	rm -rf /tmp/etc-before && cp -a /tmp/ast/etc /tmp/etc-before
+	"$DOCTOR" setup ami --etc-root /tmp/etcroot --config /tmp/none.toml --asterisk-binary "$PREFIX/sbin/asterisk" \
+		>"$OUT/setup/$s_name.first.txt" 2>&1
+	echo $? >"$OUT/setup/$s_name.first.rc"
+	s_secret=$(sed -n 's/^secret = //p' /tmp/etcroot/dahdi-doctor/ami.conf 2>/dev/null)
+	doctor "setup-$s_name"
+	"$DOCTOR" setup ami --etc-root /tmp/etcroot --config /tmp/none.toml --asterisk-binary "$PREFIX/sbin/asterisk" \
+		>"$OUT/setup/$s_name.second.txt" 2>&1
+	echo $? >"$OUT/setup/$s_name.second.rc"
+	"$DOCTOR" setup ami --undo --etc-root /tmp/etcroot --config /tmp/none.toml --asterisk-binary "$PREFIX/sbin/asterisk" \
+		>"$OUT/setup/$s_name.undo.txt" 2>&1
+	echo $? >"$OUT/setup/$s_name.undo.rc"
+	diff -r /tmp/etc-before /tmp/ast/etc >"$OUT/setup/$s_name.diff-after-undo.txt" 2>&1
+	echo $? >"$OUT/setup/$s_name.diff.rc"
+	ls -la /tmp/etcroot >"$OUT/setup/$s_name.etcroot-after-undo.txt" 2>&1
+	if [ -n "$s_secret" ] && grep -rl "$s_secret" "$OUT" 2>/dev/null; then note "setup's secret is in an output"; ok=1; fi
+}
+if [ "$BOX" = healthy-2spans ] && [ -n "$DOCTOR" ]; then
+	setup_round plain
+	setup_round freepbx
+fi
+
 rx "core stop now" >/dev/null 2>&1
 sleep 2
 cp /tmp/ast/log/messages.log "$OUT/messages.log" 2>/dev/null
