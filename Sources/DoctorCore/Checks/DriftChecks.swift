@@ -5,9 +5,9 @@ public struct DriftChecks: CheckFamily {
         title: "Asterisk configuration changed after the last reload",
         explanation: """
             A configuration file Asterisk reads was modified after Asterisk's last reload (AMI CoreStatus, \
-            CoreReloadDate/CoreReloadTime; over the console, 'core show uptime seconds'), so what Asterisk runs is not what is written: typical when a web back \
-            end regenerated the files and the reload failed or never came. Every other check compares the files \
-            with the running state, so this explains why they may disagree.
+            CoreReloadDate/CoreReloadTime; over the console, 'core show uptime seconds'), so what Asterisk runs is \
+            not what is written: typical when a web back end regenerated the files and the reload failed or never \
+            came. Every other check compares the files with the running state, so this explains why they may disagree.
             Time zones: Asterisk prints the reload time in the local time of its own box, without a zone. \
             dahdi-doctor reads it in this machine's local time (the UTC offset is in the evidence). When Asterisk \
             runs elsewhere, or in a container with another TZ, the two differ: a reload time that would lie in the \
@@ -28,8 +28,8 @@ public struct DriftChecks: CheckFamily {
         explanation: """
             manager.conf, chan_dahdi.conf (with dahdi-channels.conf and its other includes), pjsip.conf (with its \
             includes) or sip.conf was modified after Asterisk's last reload time (AMI CoreStatus, or 'core show \
-            uptime seconds' over the console). Each of these \
-            modules has a reload command of its own that leaves that time alone ('manager reload', 'dahdi restart', \
+            uptime seconds' over the console). Each of these modules has a reload command of its own that leaves \
+            that time alone ('manager reload', 'dahdi restart', \
             'pjsip reload', 'sip reload': only main/loader.c's ast_module_reload moves it), and the README tells \
             users to run 'manager reload' after creating the AMI user. So the change may well be live: dahdi-doctor \
             says what is known (when the file changed, when the clock says Asterisk last reloaded) and no more. \
@@ -74,7 +74,8 @@ public struct DriftChecks: CheckFamily {
             reloadEvidence = Evidence("last reload", "\(Self.utcText(reload)) (the seconds since it, counted back from the answer)",
                                       source: "\(asterisk.sourceLabel) core show uptime seconds")
         } else {
-            reloadEvidence = Evidence("last reload", "\(status.reloadDate ?? "?") \(status.reloadTime ?? "?") read as UTC\(Self.offsetText(setup.utcOffsetSeconds ?? 0)) = \(Self.utcText(reload))",
+            let offset = Self.offsetText(setup.utcOffsetSeconds ?? 0)
+            reloadEvidence = Evidence("last reload", "\(status.reloadDate ?? "?") \(status.reloadTime ?? "?") read as UTC\(offset) = \(Self.utcText(reload))",
                                       source: "\(asterisk.sourceLabel) CoreStatus")
         }
         var findings: [Finding] = []
