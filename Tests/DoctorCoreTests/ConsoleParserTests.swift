@@ -47,7 +47,7 @@ import Foundation
     }
 
     @Test(arguments: [("", ""), (".gateway-unreachable", ""), (".no-gateway-registered", ""), ("", ".3spans-red"),
-                      ("", ".no-chan-dahdi"), ("", ".asterisk-21.0.0")])
+                      ("", ".no-chan-dahdi"), ("", ".asterisk-21.0.0"), (".no-pjsip", "")])
     func observationGolden(_ state: String, _ dahdiState: String) throws {
         let observation = try Self.observation(state: state, dahdiState: dahdiState, gatewayEndpoints: ["gateway-fxo-1", "gateway-fxo-2"])
         try Fixtures.assertGolden(try JSONOutput.encode(observation) + "\n", "console/observation\(state)\(dahdiState).json")

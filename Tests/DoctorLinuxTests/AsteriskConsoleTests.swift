@@ -104,7 +104,8 @@ import Testing
     /// box with a RED span (the AMI replay server's real chan_dahdi/ bytes of that box, the console's recorded CLI text
     /// of it), and with chan_dahdi not loaded.
     @Test(arguments: [("", "normal", "healthy-2spans"), (".gateway-unreachable", "normal", "healthy-2spans"),
-                      (".no-gateway-registered", "normal", "healthy-2spans"), ("", "normal", "3spans-red"), ("", "no-chan-dahdi", "")])
+                      (".no-gateway-registered", "normal", "healthy-2spans"), ("", "normal", "3spans-red"), ("", "no-chan-dahdi", ""),
+                      ("", "dahdi-only", "")])
     func sameFindingsAsAMI(_ state: String, _ behaviour: String, _ box: String) throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -114,7 +115,9 @@ import Testing
 
         let ami = try AMIReplayServer(behaviour, state: state, extra: box.isEmpty ? [] : ["--dahdi-box", box])
         let (amiReport, amiObserved, _) = try check(["--ami-port", "\(ami.port)", "--ami-credentials", credentials], in: dir)
-        let console = try ConsoleReplayServer(behaviour, state: state, dahdiState: box.isEmpty || box == "healthy-2spans" ? "" : "." + box)
+        // dahdi-only over AMI (res_pjsip not loaded, the healthy box's chan_dahdi bytes) is no-pjsip over the console.
+        let console = try ConsoleReplayServer(behaviour == "dahdi-only" ? "no-pjsip" : behaviour, state: state,
+                                              dahdiState: box.isEmpty || box == "healthy-2spans" ? "" : "." + box)
         let (consoleReport, consoleObserved, consoleRun) = try check(["--asterisk-socket", console.socketPath], in: dir)
 
         #expect(amiObserved.asterisk?.via == .ami && consoleObserved.asterisk?.via == .console)

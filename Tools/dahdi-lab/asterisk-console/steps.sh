@@ -72,6 +72,8 @@ for f in "$SCENARIO"/asterisk/*; do
 	sed -e "s#@PREFIX@#$PREFIX#g" -e "s#@SECRET@#$SECRET#g" "$f" >"/tmp/ast/etc/$name"
 done
 cp "$SCENARIO/chan_dahdi.conf" /tmp/ast/etc/chan_dahdi.conf
+# a box may bring its own module list (no-pjsip: a DAHDI-only Asterisk)
+[ -f "$SCENARIO/modules.conf" ] && cp "$SCENARIO/modules.conf" /tmp/ast/etc/modules.conf
 cp "$SCENARIO/system.conf" /tmp/etcroot/dahdi/system.conf
 ln -s /tmp/ast/etc /tmp/etcroot/asterisk
 : >/tmp/none.toml
