@@ -155,6 +155,10 @@ struct Agent: ParsableCommand {
                 // Configuration edits are not journalled (a FreePBX "Apply Config" rewrites dozens of files);
                 // /v1/health's last_trigger names them.
                 if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
+                var readFully = false
+                // A full read's transient allocations (every sysfs attribute as a string) go back to the kernel
+                // once it is composed, so the resident size does not creep with each one.
+                defer { if readFully { system_releaseFreeMemory() } }
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
                     let now = Clock.monotonic()
                     let settings = live.current
@@ -164,6 +168,7 @@ struct Agent: ParsableCommand {
                         DahdiScanner(roots: roots).readControl()
                     }
                     if let fullReason {
+                        readFully = true
                         if fullReason.hasPrefix("structure") { printError("dahdi-doctor: agent: full read: \(fullReason)") }
                         let known = trigger.hasPrefix("hotplug") ? nil : hardware.inventory(now: now)
                         // /lib/modules, DKMS and the kernel log: read when the driver is missing, at start and then
