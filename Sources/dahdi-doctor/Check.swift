@@ -8,6 +8,7 @@ import DoctorSystem
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Diagnose the box: what is wrong, the evidence, and the fix, ordered by root cause.",
         discussion: """
             Exit codes follow the monitoring-plugin convention, so check doubles as a Nagios/Icinga plugin: \

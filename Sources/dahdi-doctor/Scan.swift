@@ -8,6 +8,7 @@ import DoctorSystem
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Inventory every DAHDI device, span and channel (what dahdi_scan and lsdahdi show, in one place).",
         discussion: """
             Reads /dev/dahdi/ctl (DAHDI_GETVERSION, DAHDI_SPANSTAT, DAHDI_GET_PARAMS only; no channel is opened), \
