@@ -64,6 +64,7 @@ public struct DahdiCollector: Sendable {
         let sysBase = Dictionary(sysfs?.spans.compactMap { s in s.baseChannel.map { (s.number, $0) } } ?? [],
                                  uniquingKeysWith: { a, _ in a })
         var runningBase = 1
+        readings.channels.reserveCapacity(readings.spans.reduce(0) { $0 + max(0, Int($1.totalChannels)) })
         spanLoop: for status in readings.spans {
             let base = sysBase[status.number] ?? runningBase
             runningBase = base + Int(status.totalChannels)
