@@ -70,6 +70,9 @@ import Foundation
         try assertSame(["a": [String: [Int]]()], "nested empty object")
         try assertSame([1, nil, 3] as [Int?], "optionals in an array")
         try assertSame([1: "one", 20: "twenty", 3: "three"], "Int-keyed dictionary")
+        try assertSame(["camelKey": ["innerCamelKey": 1]], "String-keyed dictionaries: keys kept")
+        try assertSame([RepresentableKey.someKey: 1, .otherURLKey: 2], "CodingKeyRepresentable keys: converted")
+        try assertSame(["outerKey": [RepresentableKey.someKey: ["innerKey": 1]]], "mixed dictionaries")
         try assertSame(["inside": Nothing()], "a value that encodes nothing")
         #expect(throws: EncodingError.self) { try JSONOutput.foundationEncode(Nothing()) }
         #expect(throws: EncodingError.self) { try JSONOutput.encode(Nothing()) }
@@ -135,6 +138,10 @@ private struct DynamicKeys: Encodable {
         var container = encoder.container(keyedBy: AnyKey.self)
         for (key, value) in entries { try container.encode(value, forKey: AnyKey(stringValue: key)) }
     }
+}
+
+private enum RepresentableKey: String, CodingKeyRepresentable, Hashable, Encodable {
+    case someKey, otherURLKey
 }
 
 private struct Nothing: Encodable {

@@ -29,17 +29,18 @@ public struct JSONDocumentEncoder {
 
     public func encode<T: Encodable>(_ value: T) throws -> String {
         let context = JSONEncodingContext()
-        let encoder = JSONNodeEncoder(context: context, parent: nil, step: .root)
         let root: JSONNode
-        if value is any JSONStringKeyedDictionary || value is Date || value is Data || value is URL || value is Decimal {
-            root = try context.value(of: value, parent: nil, step: .root)
+        if value is Date || value is Data || value is URL || value is Decimal {
+            root = try JSONEncodingContext.fragment(value)
         } else {
+            let encoder = JSONNodeEncoder(context: context, parent: nil, step: .root)
             try value.encode(to: encoder)
             // As JSONEncoder: a top-level value must encode something.
             guard let node = encoder.node else {
                 throw EncodingError.invalidValue(value, EncodingError.Context(
                     codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
             }
+            context.settleDictionaryKeys(node, of: value)
             root = node
         }
         var writer = JSONTextWriter()
@@ -73,6 +74,9 @@ final class JSONArrayBox {
 }
 
 final class JSONObjectBox {
+    /// Filled by a `Dictionary` (keyed by the standard library's dictionary key type): keys kept as given until
+    /// `settleDictionaryKeys` knows whether the dictionary's keys are Strings.
+    var dictionaryKeys = false
     var keys: [String] = []
     var values: [JSONNode] = []
 
@@ -138,16 +142,39 @@ final class JSONEncodingContext {
     }
 
     func value<T: Encodable>(of value: T, parent: JSONNodeEncoder?, step: JSONPathStep) throws -> JSONNode {
-        if let marker = value as? any JSONStringKeyedDictionary {
-            return try marker.encodeEntries(context: self, parent: parent, step: step)
-        }
         if value is Date || value is Data || value is URL || value is Decimal {
             return try Self.fragment(value)
         }
         let encoder = JSONNodeEncoder(context: self, parent: parent, step: step)
         try value.encode(to: encoder)
-        return encoder.node ?? .object(JSONObjectBox())
+        guard let node = encoder.node else { return .object(JSONObjectBox()) }
+        settleDictionaryKeys(node, of: value)
+        return node
     }
+
+    /// JSONEncoder keeps the keys of a `[String: V]` as they are and converts those of any other dictionary that
+    /// encodes as an object (Int keys, CodingKeyRepresentable keys). Asking every value whether it is a
+    /// `[String: V]` costs a protocol-conformance lookup per type (a scan of every conformance record in the
+    /// binary, slow under emulation); only values that encoded as a dictionary are asked here.
+    func settleDictionaryKeys<T>(_ node: JSONNode, of value: T) {
+        guard case .object(let box) = node, box.dictionaryKeys else { return }
+        box.dictionaryKeys = false
+        if value is any JSONStringKeyedDictionary { return }
+        box.keys = box.keys.map { raw in
+            if let known = converted[raw] { return known }
+            let snake = Self.snakeCase(raw)
+            converted[raw] = snake
+            return snake
+        }
+    }
+
+    /// The standard library's (internal) key type of `Dictionary.encode(to:)`, found once by encoding a dictionary.
+    static let dictionaryKeyType: ObjectIdentifier? = {
+        let probe = JSONNodeEncoder(context: JSONEncodingContext(), parent: nil, step: .root)
+        probe.probing = true
+        try? ["": 0].encode(to: probe)
+        return probe.keyedBy
+    }()
 
     /// JSONEncoder's own rendering of a value it special-cases, as a fragment to splice in.
     static func fragment<T: Encodable>(_ value: T) throws -> JSONNode {
@@ -159,20 +186,9 @@ final class JSONEncodingContext {
 }
 
 /// `[String: V]`: JSONEncoder writes its keys as they are, without the snake_case conversion.
-protocol JSONStringKeyedDictionary {
-    func encodeEntries(context: JSONEncodingContext, parent: JSONNodeEncoder?, step: JSONPathStep) throws -> JSONNode
-}
+protocol JSONStringKeyedDictionary {}
 
-extension Dictionary: JSONStringKeyedDictionary where Key == String, Value: Encodable {
-    func encodeEntries(context: JSONEncodingContext, parent: JSONNodeEncoder?, step: JSONPathStep) throws -> JSONNode {
-        let box = JSONObjectBox()
-        let holder = JSONNodeEncoder(context: context, parent: parent, step: step)
-        for (name, value) in self {
-            box.set(name, try context.value(of: value, parent: holder, step: .key(JSONPlainKey(name))))
-        }
-        return .object(box)
-    }
-}
+extension Dictionary: JSONStringKeyedDictionary where Key == String, Value: Encodable {}
 
 struct JSONPlainKey: CodingKey {
     var stringValue: String
@@ -207,6 +223,10 @@ final class JSONNodeEncoder: Encoder {
     let parent: JSONNodeEncoder?
     let step: JSONPathStep
     var node: JSONNode?
+    /// The key type of the last keyed container asked for (for `JSONEncodingContext.dictionaryKeyType`).
+    var keyedBy: ObjectIdentifier?
+    /// Set only while `dictionaryKeyType` is being found (which must not ask for itself).
+    var probing = false
 
     init(context: JSONEncodingContext, parent: JSONNodeEncoder?, step: JSONPathStep) {
         self.context = context; self.parent = parent; self.step = step
@@ -232,6 +252,9 @@ final class JSONNodeEncoder: Encoder {
             box = JSONObjectBox()
             node = .object(box)
         }
+        let keyType = ObjectIdentifier(Key.self)
+        keyedBy = keyType
+        if !probing, keyType == JSONEncodingContext.dictionaryKeyType { box.dictionaryKeys = true }
         return KeyedEncodingContainer(JSONKeyedContainer<Key>(encoder: self, box: box))
     }
 
@@ -267,7 +290,9 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     var codingPath: [any CodingKey] { encoder.codingPath }
 
-    private func set(_ key: Key, _ value: JSONNode) { box.set(encoder.context.key(key), value) }
+    private func set(_ key: Key, _ value: JSONNode) {
+        box.set(box.dictionaryKeys ? key.stringValue : encoder.context.key(key), value)
+    }
 
     mutating func encodeNil(forKey key: Key) throws { set(key, .null) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { set(key, .bool(value)) }
