@@ -133,6 +133,8 @@ public enum ProcDahdiParser {
 
     /// `Signalling.kernelNames`, longest name first; sorted once, not for every channel line.
     static let longestFirstSignallingNames = Signalling.kernelNames.sorted { $0.1.count > $1.1.count }
+    /// The same names each followed by a space, built once (not per channel and name).
+    static let longestFirstSignallingPrefixes = longestFirstSignallingNames.map { ($0.0, $0.1, $0.1 + " ") }
 
     /// `  25 DYN/loc/1:1/1 FXOKS (In use) RED (EC: MG2 - INACTIVE) `
     static func parseChannel(_ line: Substring) -> ProcChannel? {
@@ -150,7 +152,7 @@ public enum ProcDahdiParser {
             rest = rest[..<ecStart.lowerBound].trimmingWhitespace()
         }
         // Signalling names may contain spaces ("SF (ToneOnly)"), so match the longest known name first.
-        if let match = longestFirstSignallingNames.first(where: { rest.hasPrefix($0.1 + " ") || rest == $0.1 }) {
+        if let match = longestFirstSignallingPrefixes.first(where: { rest.hasPrefix($0.2) || rest == $0.1 }) {
             channel.signalling = match.0
             rest = rest.dropFirst(match.1.count).trimmingWhitespace()
         }

@@ -30,7 +30,7 @@ public struct JSONDocumentEncoder {
     public func encode<T: Encodable>(_ value: T) throws -> String {
         let context = JSONEncodingContext()
         let root: JSONNode
-        if value is Date || value is Data || value is URL || value is Decimal {
+        if JSONEncodingContext.isFoundationSpecial(T.self) {
             root = try JSONEncodingContext.fragment(value)
         } else {
             let encoder = JSONNodeEncoder(context: context, parent: nil, step: .root)
@@ -77,6 +77,9 @@ final class JSONObjectBox {
     /// Filled by a `Dictionary` (keyed by the standard library's dictionary key type): keys kept as given until
     /// `settleDictionaryKeys` knows whether the dictionary's keys are Strings.
     var dictionaryKeys = false
+    /// The CodingKey type that filled it: objects of one type usually have the same keys in the same order, so
+    /// the writer sorts them once per type.
+    var keyType: ObjectIdentifier?
     var keys: [String] = []
     var values: [JSONNode] = []
 
@@ -142,7 +145,7 @@ final class JSONEncodingContext {
     }
 
     func value<T: Encodable>(of value: T, parent: JSONNodeEncoder?, step: JSONPathStep) throws -> JSONNode {
-        if value is Date || value is Data || value is URL || value is Decimal {
+        if JSONEncodingContext.isFoundationSpecial(T.self) {
             return try Self.fragment(value)
         }
         let encoder = JSONNodeEncoder(context: self, parent: parent, step: step)
@@ -175,6 +178,13 @@ final class JSONEncodingContext {
         try? ["": 0].encode(to: probe)
         return probe.keyedBy
     }()
+
+    /// Date, Data, URL and Decimal, which JSONEncoder encodes its own way. By static type: a metatype comparison
+    /// costs nothing, where a dynamic cast per value did (an existential `any Encodable` holding one of them would
+    /// not be seen; no dahdi-doctor document has either).
+    static func isFoundationSpecial<T>(_ type: T.Type) -> Bool {
+        type == Date.self || type == Data.self || type == URL.self || type == Decimal.self
+    }
 
     /// JSONEncoder's own rendering of a value it special-cases, as a fragment to splice in.
     static func fragment<T: Encodable>(_ value: T) throws -> JSONNode {
@@ -254,6 +264,7 @@ final class JSONNodeEncoder: Encoder {
         }
         let keyType = ObjectIdentifier(Key.self)
         keyedBy = keyType
+        box.keyType = keyType
         if !probing, keyType == JSONEncodingContext.dictionaryKeyType { box.dictionaryKeys = true }
         return KeyedEncodingContainer(JSONKeyedContainer<Key>(encoder: self, box: box))
     }
@@ -424,6 +435,8 @@ struct JSONSingleValueContainer: SingleValueEncodingContainer {
 
 struct JSONTextWriter {
     var bytes: [UInt8] = []
+    /// Per CodingKey type, the last key sequence seen and the indices to write for it (see `writeObject`).
+    private var orderCache: [ObjectIdentifier: (keys: [String], order: [Int])] = [:]
 
     init() { bytes.reserveCapacity(1 << 16) }
 
@@ -542,17 +555,17 @@ struct JSONTextWriter {
 
     private mutating func writeObject(_ box: JSONObjectBox, depth: Int) throws {
         guard depth < Self.maximumDepth else { throw Self.tooDeep() }
-        // Sorted by the keys' UTF-8 bytes; for a key written twice, the last value (highest index) wins.
-        let order = box.keys.indices.sorted { a, b in
-            let ka = box.keys[a], kb = box.keys[b]
-            if ka == kb { return a < b }
-            return ka.utf8.lexicographicallyPrecedes(kb.utf8)
+        let order: [Int]
+        if let type = box.keyType, let cached = orderCache[type], cached.keys == box.keys {
+            order = cached.order
+        } else {
+            order = Self.writeOrder(box.keys)
+            if let type = box.keyType { orderCache[type] = (box.keys, order) }
         }
         bytes.append(UInt8(ascii: "{"))
         bytes.append(0x0A)
         var written = 0
-        for (n, index) in order.enumerated() {
-            if n + 1 < order.count, box.keys[order[n + 1]] == box.keys[index] { continue }
+        for index in order {
             if written > 0 {
                 bytes.append(UInt8(ascii: ","))
                 bytes.append(0x0A)
@@ -566,6 +579,22 @@ struct JSONTextWriter {
         bytes.append(0x0A)
         indent(depth - 1)
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// The indices of `keys` to write: sorted by the keys' UTF-8 bytes; for a key written twice, only the last
+    /// (JSONEncoder keeps the last value).
+    static func writeOrder(_ keys: [String]) -> [Int] {
+        let sorted = keys.indices.sorted { a, b in
+            let ka = keys[a], kb = keys[b]
+            if ka == kb { return a < b }
+            return ka.utf8.lexicographicallyPrecedes(kb.utf8)
+        }
+        var order: [Int] = []
+        order.reserveCapacity(sorted.count)
+        for (n, index) in sorted.enumerated() where n + 1 == sorted.count || keys[sorted[n + 1]] != keys[index] {
+            order.append(index)
+        }
+        return order
     }
 
     private static func tooDeep() -> EncodingError {
