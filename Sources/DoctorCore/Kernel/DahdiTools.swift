@@ -49,16 +49,6 @@ public enum SpanTypeAttribute {
     /// (`-name spantype`), so `$spantype` variables and `show_spantypes` functions do not.
     static let oldNameBytes = Array(oldName.utf8)
 
-    static func containsBytes(_ haystack: Substring.UTF8View, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        var index = haystack.startIndex
-        while let start = haystack[index...].firstIndex(of: first) {
-            if haystack[start...].starts(with: needle) { return true }
-            index = haystack.index(after: start)
-        }
-        return false
-    }
-
     public static func namesRead(byScript text: String) -> [String] {
         var names: [String] = []
         var readsOld = false
@@ -66,7 +56,7 @@ public enum SpanTypeAttribute {
             let line = raw.drop { $0 == " " || $0 == "\t" }
             if line.hasPrefix("#") { continue }
             // Most lines do not mention the attribute: a byte search rules them out before the Character search.
-            guard containsBytes(line.utf8, oldNameBytes) else { continue }
+            guard line.utf8.containsBytes(oldNameBytes) else { continue }
             var rest = line[...]
             while let range = rest.firstRange(of: oldName) {
                 let before = line[line.startIndex..<range.lowerBound]

@@ -43,7 +43,7 @@ public struct JSONDocumentEncoder {
             context.settleDictionaryKeys(node, of: value)
             root = node
         }
-        var writer = JSONTextWriter()
+        var writer = JSONTextWriter(context: context)
         try writer.write(root, depth: 0)
         return String(decoding: writer.bytes, as: UTF8.self)
     }
@@ -77,6 +77,8 @@ final class JSONObjectBox {
     /// Filled by a `Dictionary` (keyed by the standard library's dictionary key type): keys kept as given until
     /// `settleDictionaryKeys` knows whether the dictionary's keys are Strings.
     var dictionaryKeys = false
+    /// The keys are written as they are (a `[String: V]`); otherwise the writer converts them to snake_case.
+    var keepKeys = false
     /// The CodingKey type that filled it: objects of one type usually have the same keys in the same order, so
     /// the writer sorts them once per type.
     var keyType: ObjectIdentifier?
@@ -93,8 +95,7 @@ final class JSONObjectBox {
 final class JSONEncodingContext {
     private var converted: [String: String] = [:]
 
-    func key(_ key: some CodingKey) -> String {
-        let raw = key.stringValue
+    func convert(_ raw: String) -> String {
         if let known = converted[raw] { return known }
         let snake = Self.snakeCase(raw)
         converted[raw] = snake
@@ -162,13 +163,7 @@ final class JSONEncodingContext {
     func settleDictionaryKeys<T>(_ node: JSONNode, of value: T) {
         guard case .object(let box) = node, box.dictionaryKeys else { return }
         box.dictionaryKeys = false
-        if value is any JSONStringKeyedDictionary { return }
-        box.keys = box.keys.map { raw in
-            if let known = converted[raw] { return known }
-            let snake = Self.snakeCase(raw)
-            converted[raw] = snake
-            return snake
-        }
+        box.keepKeys = value is any JSONStringKeyedDictionary
     }
 
     /// The standard library's (internal) key type of `Dictionary.encode(to:)`, found once by encoding a dictionary.
@@ -302,7 +297,7 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     var codingPath: [any CodingKey] { encoder.codingPath }
 
     private func set(_ key: Key, _ value: JSONNode) {
-        box.set(box.dictionaryKeys ? key.stringValue : encoder.context.key(key), value)
+        box.set(key.stringValue, value)
     }
 
     mutating func encodeNil(forKey key: Key) throws { set(key, .null) }
@@ -340,7 +335,7 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func superEncoder() -> any Encoder {
         let child = JSONNodeEncoder(context: encoder.context, parent: encoder, step: .key(JSONPlainKey.superKey))
-        box.set(encoder.context.key(JSONPlainKey.superKey), .deferred(child))
+        box.set(JSONPlainKey.superKey.stringValue, .deferred(child))
         return child
     }
 
@@ -435,10 +430,16 @@ struct JSONSingleValueContainer: SingleValueEncodingContainer {
 
 struct JSONTextWriter {
     var bytes: [UInt8] = []
-    /// Per CodingKey type, the last key sequence seen and the indices to write for it (see `writeObject`).
-    private var orderCache: [ObjectIdentifier: (keys: [String], order: [Int])] = [:]
+    let context: JSONEncodingContext
+    /// Per CodingKey type, the last raw key sequence seen, its keys as written and the indices to write in order
+    /// (see `writeObject`). Keys of one type are the same literals in the same order, so comparing the sequences is
+    /// cheap and the conversion and sort happen once per type, not once per object.
+    private var keyCache: [ObjectIdentifier: (raw: [String], written: [String], order: [Int])] = [:]
 
-    init() { bytes.reserveCapacity(1 << 16) }
+    init(context: JSONEncodingContext) {
+        self.context = context
+        bytes.reserveCapacity(1 << 16)
+    }
 
     /// JSONEncoder refuses containers nested this deep.
     static let maximumDepth = 512
@@ -555,12 +556,17 @@ struct JSONTextWriter {
 
     private mutating func writeObject(_ box: JSONObjectBox, depth: Int) throws {
         guard depth < Self.maximumDepth else { throw Self.tooDeep() }
-        let order: [Int]
-        if let type = box.keyType, let cached = orderCache[type], cached.keys == box.keys {
+        let keys: [String], order: [Int]
+        if box.keepKeys {
+            keys = box.keys
+            order = Self.writeOrder(keys)
+        } else if let type = box.keyType, let cached = keyCache[type], cached.raw == box.keys {
+            keys = cached.written
             order = cached.order
         } else {
-            order = Self.writeOrder(box.keys)
-            if let type = box.keyType { orderCache[type] = (box.keys, order) }
+            keys = box.keys.map(context.convert)
+            order = Self.writeOrder(keys)
+            if let type = box.keyType { keyCache[type] = (box.keys, keys, order) }
         }
         bytes.append(UInt8(ascii: "{"))
         bytes.append(0x0A)
@@ -571,7 +577,7 @@ struct JSONTextWriter {
                 bytes.append(0x0A)
             }
             indent(depth)
-            writeString(box.keys[index])
+            writeString(keys[index])
             append(" : ")
             try write(box.values[index], depth: depth)
             written += 1
