@@ -13,7 +13,7 @@ struct Check: ParsableCommand {
         discussion: """
             Exit codes follow the monitoring-plugin convention, so check doubles as a Nagios/Icinga plugin: \
             0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a part could not be looked at, e.g. no permission).
-            """)
+            """).parsedDirectlyByDahdiDoctor()
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, nagios

@@ -33,3 +33,16 @@ extension DahdiDoctor {
         }
     }
 }
+
+extension CommandConfiguration {
+    /// For the commands `DahdiDoctor.main()` parses directly: named as a command of `dahdi-doctor`, which (as the
+    /// root of a direct parse) skips ArgumentParser's completion-script check, another two commands reflected at
+    /// every start (a fifth of a 48-channel `scan` under TCG). Help and usage print the same name either way: the
+    /// name is only used when the command is the root; completion requests go through the root like any other
+    /// argument the command does not know.
+    func parsedDirectlyByDahdiDoctor() -> CommandConfiguration {
+        var configuration = self
+        configuration._superCommandName = "dahdi-doctor"
+        return configuration
+    }
+}

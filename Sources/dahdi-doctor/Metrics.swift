@@ -15,7 +15,7 @@ struct Metrics: ParsableCommand {
             Writes <dir>/\(PrometheusTextfile.fileName) atomically (a temporary file in the same directory, fsync, \
             rename), or prints the metrics with --stdout. Exits 0 when written, whatever the box's health; \
             \(MetricsExit.cannotWrite) (EX_CANTCREAT) with one line on stderr when the file cannot be written.
-            """)
+            """).parsedDirectlyByDahdiDoctor()
 
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions

@@ -15,7 +15,7 @@ struct Scan: ParsableCommand {
             sysfs and /proc/dahdi, and lists the telephony cards on the PCI (libudev) and USB (libusb) buses with the \
             driver each needs and the one bound. Exit codes: 0 read; 69 DAHDI unavailable (driver not loaded, no control device, \
             no device, no span assigned); 77 permission denied on the control device.
-            """)
+            """).parsedDirectlyByDahdiDoctor()
 
     @OptionGroup var roots: RootOptions
 
