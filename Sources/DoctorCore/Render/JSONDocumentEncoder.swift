@@ -469,9 +469,19 @@ struct JSONTextWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 128)
+
     private mutating func indent(_ level: Int) {
-        if level > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }
+        var count = 2 * level
+        while count > 0 {
+            let chunk = min(count, Self.spaces.count)
+            Self.spaces.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<chunk])) }
+            count -= chunk
+        }
     }
+
+    /// Bytes a JSON string cannot hold as they are: `"`, `\` and the control characters.
+    private static let mustEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
 
     private mutating func writeDecimal(_ value: UInt64) {
         if value < 10 {
@@ -496,7 +506,10 @@ struct JSONTextWriter {
         var text = text
         text.withUTF8 { utf8 in
             var start = 0
-            for (i, byte) in utf8.enumerated() {
+            let mustEscape = Self.mustEscape
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                if !mustEscape[Int(byte)] { continue }
                 let escape: StaticString
                 switch byte {
                 case UInt8(ascii: "\""): escape = "\\\""
