@@ -44,7 +44,6 @@ public struct Observer: Sendable {
         let setup = reader.asteriskSetup(otherFiles: (config.chanDahdi?.value?.files ?? []) + (config.pjsip?.value.map { _ in reader.includedFiles("pjsip.conf") } ?? []),
                                          monitoringUser: monitoringUser)
         observation.asteriskSetup = setup
-        observation.configAccess = reader.access.recorded
         observation.container = ContainerReader(fsRoot: fsRoot, roots: roots, etcRoot: etcRoot).read(asteriskConf: setup.asteriskConf?.value)
         observation.hardware = knownHardware
             ?? HardwareReader(sysfsRoot: roots.sysfs).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
@@ -54,7 +53,8 @@ public struct Observer: Sendable {
             observation.kernelModules = KernelModulesReader(fsRoot: fsRoot, procfsRoot: roots.procfs, devfsRoot: roots.devfs)
                 .read(kernelLog: driverMissing || kernelModules == .always)
         }
-        observation.dahdiDemand = dahdiDemand()
+        observation.dahdiDemand = dahdiDemand(reader)
+        observation.configAccess = reader.access.recorded   // after the last configuration read (modules.conf)
         // A card's IRQ grows by about 1000 a second; 50 ms between samples tells a dead line from a live one.
         // Only hardware spans have one (dynamic spans are clocked by their peer or a timer).
         if let first = firstInterrupts, readings.spans.contains(where: { !$0.name.hasPrefix("DYN/") && !$0.spanType.uppercased().hasPrefix("DYN") }) {
@@ -69,9 +69,7 @@ public struct Observer: Sendable {
     }
 
     /// modules.conf and the Asterisk modules installed (the usual module directories under `fsRoot`).
-    func dahdiDemand() -> DahdiDemand {
-        let path = joinPath(etcRoot, "asterisk/modules.conf")
-        let text = try? system_readSmallFile(path, limit: 1 << 20).get()
+    func dahdiDemand(_ reader: ConfigReader) -> DahdiDemand {
         var installed: [String]?
         var installedSource = "/usr/lib/asterisk/modules"
         for directory in ["usr/lib/asterisk/modules", "usr/lib/x86_64-linux-gnu/asterisk/modules", "usr/lib64/asterisk/modules",
@@ -81,7 +79,7 @@ public struct Observer: Sendable {
                 installed = names; installedSource = full; break
             }
         }
-        return DahdiDemand.parse(modulesConf: text, file: path, installed: installed, installedSource: installedSource)
+        return DahdiDemand.load(source: reader.asteriskSource(joinPath(etcRoot, "asterisk")), installed: installed, installedSource: installedSource)
     }
 
     /// Re-reads only what counters need: SPANSTAT for the same spans and /proc/dahdi (timing slips).

@@ -25,7 +25,7 @@ struct AMIOptions: ParsableArguments {
     @Flag(name: .customLong("ami-tls-insecure"), help: "TLS without verifying the certificate (reported as a finding).")
     var insecure = false
 
-    @Option(name: .customLong("ami-credentials"), help: "0600 file with 'username = ...' and 'secret = ...' (DAHDI_DOCTOR_AMI_USER/SECRET win).")
+    @Option(name: .customLong("ami-credentials"), help: "0600 file with 'username = ...' and 'secret = ...' (default: dahdi-doctor/ami.conf under --etc-root; DAHDI_DOCTOR_AMI_USER/SECRET win).")
     var credentials: String?
 
     /// How AMI would be asked: not at all (off, or never set up), not usable (the credentials), or ready.

@@ -36,7 +36,7 @@ struct RootOptions: ParsableArguments {
 
 /// Where the configuration files are (/etc/dahdi, /etc/asterisk, /etc/fxotune.conf) and dahdi-doctor's own settings.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .customLong("etc-root"), help: "Directory holding dahdi/, asterisk/ and fxotune.conf.")
+    @Option(name: .customLong("etc-root"), help: "Directory holding dahdi/, asterisk/, fxotune.conf and dahdi-doctor/ami.conf (the default AMI credentials).")
     var etcRoot = "/etc"
 
     @Option(help: "dahdi-doctor's settings (AMI, gateway list); a missing file means the defaults.")
@@ -46,7 +46,12 @@ struct ConfigOptions: ParsableArguments {
     var gatewayEndpoints: [String] = []
 
     /// The settings file, or exit 3 (UNKNOWN) naming the file, line and key: dahdi-doctor cannot know what to check.
-    func loadSettings() throws -> DoctorSettings { try loadDoctorSettings(config) }
+    /// The default AMI credentials file is the one under --etc-root (where `setup ami --etc-root` writes it).
+    func loadSettings() throws -> DoctorSettings {
+        var settings = try loadDoctorSettings(config)
+        settings.ami.credentialsFile = settings.ami.credentialsFile(etcRoot: etcRoot)
+        return settings
+    }
 }
 
 /// Reads the settings file at `path` (absent: the defaults), or exits 3 naming the file, line and key.

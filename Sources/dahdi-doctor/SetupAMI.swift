@@ -75,10 +75,7 @@ struct SetupAMI: ParsableCommand {
 
     func run() throws {
         let settings = try loadSettings().ami
-        let credentialsPath = credentials
-            ?? (settings.credentialsFile == AMISettings().credentialsFile && etcRoot != "/etc"
-                ? (etcRoot.hasSuffix("/") ? etcRoot : etcRoot + "/") + "dahdi-doctor/ami.conf"
-                : settings.credentialsFile)
+        let credentialsPath = credentials ?? settings.credentialsFile(etcRoot: etcRoot)
         let files = AMISetupFiles(etcRoot: etcRoot, credentialsPath: credentialsPath)
         let inputs = files.inputs(user: user)
 

@@ -73,6 +73,25 @@ import Testing
         #expect(restored["manager_custom.conf"] == "; local\n[later]\nsecret = y\n")
     }
 
+    /// FreePBX's manager.conf includes manager_custom.conf, which a fresh box may not have yet: setup ami creates it
+    /// (and --undo removes it again), rather than refusing.
+    @Test func aMissingCustomFileIsCreatedAndUndoRemovesIt() throws {
+        let files = ["manager.conf": Self.manager + "#include manager_custom.conf\n"]
+        let plan = try AMISetupPlanner.plan(inputs(files, freePBX: ["/etc/freepbx.conf exists"]), secret: Self.secret).get()
+        #expect(plan.userFile == "/etc/asterisk/manager_custom.conf")
+        #expect(plan.changes.map(\.kind) == [.create, .create])
+        #expect(plan.changes.first?.path == "/etc/asterisk/manager_custom.conf")
+        #expect(plan.changes.first?.mode == nil, "a new Asterisk file takes manager.conf's owner and mode when applied")
+        let (after, credentials) = applied(files, plan.changes)
+        #expect(after["manager.conf"] == files["manager.conf"], "manager.conf is not touched")
+        let again = try AMISetupPlanner.plan(inputs(after, credentials: credentials, freePBX: ["/etc/freepbx.conf exists"]), secret: Self.secret).get()
+        #expect(again.changes.isEmpty && again.alreadyDone != nil)
+        let undo = try AMISetupPlanner.undo(inputs(after, credentials: credentials)).get()
+        #expect(undo.first { $0.path.hasSuffix("manager_custom.conf") }?.kind == .remove)
+        let (restored, _) = applied(after, undo)
+        #expect(restored == files, "the files are back as they were, manager_custom.conf gone")
+    }
+
     @Test func aUserSetUpByHandCountsWhenItIsAsLimited() throws {
         let files = ["manager.conf": Self.manager + "[monitor]\nsecret = \(Self.secret)\ndeny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\nread = system,reporting\nwrite = reporting,system\n"]
         let credentials = "username = monitor\nsecret = \(Self.secret)\n"

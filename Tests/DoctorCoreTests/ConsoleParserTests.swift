@@ -7,9 +7,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The console path's pure parts on CLI text (Fixtures/console: real Asterisk 22.10.1 text where it was captured,
-/// text rendered from 22.10.1's printf formats elsewhere; see its README): the protocol, each parser, and the whole
-/// observation per lab state against golden JSON.
+/// The console path's pure parts on CLI text (Fixtures/console: the bytes a real Asterisk 22.10.1 wrote on asterisk.ctl
+/// in the lab, per state; only layouts the lab cannot produce are rendered, see its README): the protocol, each
+/// parser, and the whole observation per lab state against golden JSON.
 @Suite struct ConsoleParserTests {
     /// Every command's fixture for a state, as the reader would have collected it (AOR and registration details
     /// included), read through the same selection rules the reader follows.
@@ -24,7 +24,8 @@ import Foundation
             let words = command.split(separator: " ").dropLast().joined(separator: " ")
             return .ok("No such command '\(command)' (type 'core show help \(words)' for other possible commands)\n")
         }
-        var transcript = AsteriskConsoleTranscript()
+        // A fixed moment for `core show uptime seconds` to count back from, so the goldens are stable.
+        var transcript = AsteriskConsoleTranscript(answeredAt: [AsteriskConsoleReading.uptimeCommand: Self.answeredAt])
         for command in AsteriskConsoleReading.firstCommands { transcript[command] = output(command) }
         for _ in 0..<3 {
             let more = AsteriskConsoleReading.detailCommands(transcript, gatewayEndpoints: gatewayEndpoints)
@@ -33,6 +34,8 @@ import Foundation
         }
         return transcript
     }
+
+    static let answeredAt = 1_796_623_321.0
 
     static func observation(state: String = "", dahdiState: String = "", gatewayEndpoints: [String] = [],
                             replace: [String: String] = [:]) throws -> AsteriskObservation {
@@ -44,7 +47,7 @@ import Foundation
     }
 
     @Test(arguments: [("", ""), (".gateway-unreachable", ""), (".no-gateway-registered", ""), ("", ".3spans-red"),
-                      ("", ".no-chan-dahdi"), ("", ".asterisk-21.0.0")])
+                      ("", ".no-chan-dahdi"), ("", ".asterisk-21.0.0"), (".no-pjsip", "")])
     func observationGolden(_ state: String, _ dahdiState: String) throws {
         let observation = try Self.observation(state: state, dahdiState: dahdiState, gatewayEndpoints: ["gateway-fxo-1", "gateway-fxo-2"])
         try Fixtures.assertGolden(try JSONOutput.encode(observation) + "\n", "console/observation\(state)\(dahdiState).json")
@@ -113,11 +116,11 @@ import Foundation
     /// A line nothing recognises is quoted in a finding and the run is not OK.
     @Test func unrecognisedLinesBecomeAFinding() throws {
         var text = try Fixtures.read("console/dahdi-show-channels.txt")
-        text += "      7    2 ISDN PRI                        from-pstn                default                         Maybe      No Alarm                                     \n"
+        text += "     17    3 ISDN PRI                        from-pstn                default                         Maybe      No Alarm                                     \n"
         text += "Something Asterisk 23 prints\n"
         let observation = try Self.observation(replace: ["dahdi show channels": text])
         #expect(observation.unrecognised?.map(\.line).contains("Something Asterisk 23 prints") == true)
-        #expect(observation.dahdiChannels?.value?.map(\.channel) == [1, 2, 3, 4, 5, 6], "the unreadable row is not a channel")
+        #expect(observation.dahdiChannels?.value?.map(\.channel) == Array(1...16), "the unreadable row is not a channel")
         var lab = try JSONOutput.decode(Observation.self, from: try Fixtures.read("observations/lab-healthy.json"))
         lab.asterisk = observation
         let report = Diagnosis.run(lab, generator: "test")
@@ -129,12 +132,61 @@ import Foundation
     }
 
     @Test func staticContactsAreNotRegisteredOnes() throws {
+        // The real bytes: `pjsip show aor` lists the registered contact in its `contact` field too.
+        #expect(try Fixtures.read("console/pjsip-show-aor-gateway-fxo-1.txt").contains(" contact              : sip:gateway-fxo-1@127.0.0.1:5062\n"))
         let observation = try Self.observation()
+        #expect(observation.aors?.value?.first { $0.name == "gateway-fxo-1" }?.staticContacts == [], "a registered contact is not static")
         // `pjsip show contacts` lists the static trunk contact too; PJSIPShowContacts (and so the observation) does not.
         #expect(observation.contacts?.value?.map(\.uri) == ["sip:gateway-fxo-1@127.0.0.1:5062"])
         #expect(observation.aors?.value?.first { $0.name == "trunk-provider" }?.staticContacts == ["sip:127.0.0.1:5070"])
         // The AOR listing cuts the URI; the contact listing's whole one is used (same hash).
         #expect(observation.aors?.value?.first { $0.name == "gateway-fxo-1" }?.contacts == ["sip:gateway-fxo-1@127.0.0.1:5062"])
         #expect(observation.outboundRegistrations?.value?.first?.endpoint == "trunk-provider")
+    }
+
+    /// `core show uptime seconds` is the console's CoreStatus: startup and last reload, counted back from the answer.
+    @Test func uptimeGivesTheReloadMoment() throws {
+        let reloaded = try Fixtures.read("console/core-show-uptime-seconds.after-module-reload.txt")
+        let uptime = try #require(ConsoleCoreParsers.uptime(reloaded).result.value)
+        let system = try #require(uptime.systemSeconds), reload = try #require(uptime.lastReloadSeconds)
+        #expect(reload < system, "module reload chan_dahdi.so moved the last reload: \(reloaded)")
+        #expect(ConsoleCoreParsers.uptime(reloaded).unrecognised == [])
+        #expect(ConsoleCoreParsers.uptime(try Fixtures.read("console/unknown-command.txt")).result.failure?.kind == .unsupported)
+        #expect(ConsoleCoreParsers.uptime("System uptime: soon\n").result.failure?.kind == .protocolError)
+
+        var observation = try JSONOutput.decode(Observation.self, from: try Fixtures.read("observations/lab-healthy.json"))
+        var asterisk = try Self.observation(replace: [AsteriskConsoleReading.uptimeCommand: reloaded])
+        let status = try #require(asterisk.coreStatus?.value)
+        #expect(status.reloadAt == Self.answeredAt - Double(reload) && status.startupAt == Self.answeredAt - Double(system))
+        // No UTC offset is needed over the console: http.conf changed after that reload is drift.
+        asterisk.coreStatus = .ok(status)
+        observation.asterisk = asterisk
+        observation.observedAt = Self.answeredAt + 1
+        var setup = AsteriskSetupObservation(utcOffsetSeconds: nil)
+        setup.fileTimes = [ConfigFileTime(path: "/etc/asterisk/http.conf", modified: Self.answeredAt - Double(reload) + 30)]
+        observation.asteriskSetup = setup
+        let drift = Diagnosis.run(observation, generator: "test").findings.flatMap(\.flattened).first { $0.id == "config-changed-since-reload" }
+        #expect(drift?.evidence.first?.source.hasSuffix("core show uptime seconds") == true, "\(String(describing: drift))")
+        setup.fileTimes = [ConfigFileTime(path: "/etc/asterisk/http.conf", modified: Self.answeredAt - Double(reload) - 30)]
+        observation.asteriskSetup = setup
+        #expect(!Diagnosis.run(observation, generator: "test").findings.flatMap(\.flattened).contains { $0.id == "config-changed-since-reload" })
+    }
+
+    /// Real texts beside the lab states: `dahdi show status` with /dev/dahdi/ctl gone (chan_dahdi's answer, then cli.c's
+    /// "Command ... failed."), `pjsip show endpoints` with the Identify header of res_pjsip_endpoint_identifier_ip, and
+    /// the rendered hardware listings.
+    @Test func otherLayoutsAreRead() throws {
+        let noDahdi = ConsoleDahdiParsers.status(try Fixtures.read("console/dahdi-show-status.no-dahdi.txt"), asteriskVersion: "22.10.1")
+        #expect(noDahdi.result.failure?.message.contains("/dev/dahdi/ctl") == true)
+        #expect(noDahdi.unrecognised == [])
+        let identify = ConsolePjsipParsers.endpoints(try Fixtures.read("console/pjsip-show-endpoints.identify-loaded.txt"))
+        #expect(identify.unrecognised == [])
+        #expect(identify.result.value?.map(\.endpoint.name) == ConsolePjsipParsers.endpoints(try Fixtures.read("console/pjsip-show-endpoints.txt")).result.value?.map(\.endpoint.name))
+        let channels = ConsoleDahdiParsers.channels(try Fixtures.read("console/dahdi-show-channels.constructed.txt"))
+        #expect(channels.unrecognised == [] && channels.result.value?.map(\.channel) == [1, 2, 3, 4, 5, 6])
+        let spans = ConsoleDahdiParsers.status(try Fixtures.read("console/dahdi-show-status.constructed.txt"), asteriskVersion: "22.10.1")
+        #expect(spans.unrecognised == [] && spans.result.value?.map(\.alarms) == ["OK", "RED", "YEL/RED"])
+        let banner = try #require(AsteriskConsoleBanner.parse(Array(try Fixtures.read("console/banner.txt").utf8)))
+        #expect(banner.hostname == "(none)" && banner.version == "22.10.1", "the lab guest has no host name")
     }
 }

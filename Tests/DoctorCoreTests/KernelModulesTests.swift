@@ -102,6 +102,25 @@ import Testing
         #expect(DahdiDemand.parse(modulesConf: nil, file: "m", installed: ["app_meetme.so"], installedSource: "d").needs.isEmpty)
     }
 
+    /// modules.conf goes through the Asterisk syntax layer: a FreePBX-style `#include` counts, a `;-- --;` block
+    /// comment does not, and a refused include is an issue, not a silent "no demand".
+    @Test func modulesConfIncludesAndBlockComments() {
+        let files: [String: String] = [
+            "/etc/asterisk/modules.conf": "[modules]\nautoload=no\n;--\nload => app_meetme.so\n--;\n#include modules_custom.conf\n#include missing.conf\n",
+            "/etc/asterisk/modules_custom.conf": "load => res_timing_dahdi\n",
+        ]
+        let source = AsteriskConfigSource(configDirectory: "/etc/asterisk", read: { path in
+            files[path].map { .success($0) } ?? .failure(SystemError(code: 2, name: "ENOENT", message: "No such file or directory"))
+        })
+        let demand = DahdiDemand.load(source: source, installed: nil, installedSource: "d")
+        #expect(demand.needs.map(\.module) == ["res_timing_dahdi.so"])
+        #expect(demand.needs.map(\.source) == ["/etc/asterisk/modules_custom.conf:1"])
+        #expect(demand.issues.contains { $0.line == 7 && $0.message.contains("missing.conf") })
+        let absent = DahdiDemand.load(source: AsteriskConfigSource(read: { _ in .failure(SystemError(code: 2, name: "ENOENT", message: "x")) }),
+                                      installed: ["app_meetme.so"], installedSource: "d")
+        #expect(absent.modulesConf == nil && absent.needs.isEmpty && absent.issues.isEmpty)
+    }
+
     @Test func kernelVersionOrder() {
         #expect(KernelVersion.less("6.1.0-9-amd64", "6.1.0-10-amd64"))
         #expect(!KernelVersion.less("6.1.0-10-amd64", "6.1.0-9-amd64"))

@@ -9,6 +9,14 @@ import Foundation
 #endif
 
 @Suite struct SettingsTests {
+    /// The default AMI credentials file moves with --etc-root (setup ami writes it there); a configured one does not.
+    @Test func credentialsFileFollowsTheEtcRoot() {
+        #expect(AMISettings().credentialsFile(etcRoot: "/etc") == "/etc/dahdi-doctor/ami.conf")
+        #expect(AMISettings().credentialsFile(etcRoot: "/srv/box/etc/") == "/srv/box/etc/dahdi-doctor/ami.conf")
+        #expect(AMISettings().credentialsFile(etcRoot: "/") == "/dahdi-doctor/ami.conf")
+        #expect(AMISettings(credentialsFile: "/root/ami.conf").credentialsFile(etcRoot: "/srv/box/etc") == "/root/ami.conf")
+    }
+
     @Test func theShippedExampleParses() throws {
         let file = #filePath
         let root = String(file[..<file.firstRange(of: "/Tests/")!.lowerBound])

@@ -74,13 +74,13 @@ import Testing
             try AMIClient.connect(to: silent.endpoint(), credentials: AMIReplayServer.credentials, timeouts: timeouts,
                                   reconnect: policy)
         }
-        #expect(silent.actions == ["Login", "Login", "Login"])
+        #expect(silent.actions(atLeast: 3) == ["Login", "Login", "Login"])
 
         let once = try AMIReplayServer("never-answer")
         #expect(throws: AMIFailure.self) {
             try AMIClient.connect(to: once.endpoint(), credentials: AMIReplayServer.credentials, timeouts: timeouts)
         }
-        #expect(once.actions == ["Login"])
+        #expect(once.actions(atLeast: 1) == ["Login"])
 
         let refusing = try AMIReplayServer()
         let wrong = AMICredentials(username: "doctor", secret: "wrong", source: "test")
@@ -90,7 +90,7 @@ import Testing
         } catch {
             #expect(error.kind == .loginRefused)
         }
-        #expect(refusing.actions == ["Login"])
+        #expect(refusing.actions(atLeast: 1) == ["Login"])
 
         // The session deadline stops the retries even with attempts left.
         let bounded = try AMIReplayServer("never-answer")

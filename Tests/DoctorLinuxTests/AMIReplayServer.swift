@@ -75,6 +75,18 @@ final class AMIReplayServer {
         ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
+    /// The actions once at least `count` have arrived (or after `seconds`): the server logs a line when its thread
+    /// gets to it, which on a loaded machine can be after the client has already given up and returned.
+    func actions(atLeast count: Int, within seconds: Double = 10) -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var seen = actions
+        while seen.count < count, Date() < deadline {
+            usleep(20_000)
+            seen = actions
+        }
+        return seen
+    }
+
     func endpoint(tls: AMITLSOptions? = nil) -> AMIEndpoint {
         AMIEndpoint(host: host, port: port, tls: tls)
     }

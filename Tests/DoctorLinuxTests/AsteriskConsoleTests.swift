@@ -18,7 +18,7 @@ import Testing
     @Test func oneCommandAsAsteriskRxSendsIt() throws {
         let server = try ConsoleReplayServer()
         let reply = try AsteriskConsoleClient(socketPath: server.socketPath).run("dahdi show status", deadline: .now + .seconds(5))
-        #expect(reply.banner.version == "22.10.1" && reply.banner.pid == 4242)
+        #expect(reply.banner.version == "22.10.1" && reply.banner.pid == 197, "the recorded greeting: (none)/197/22.10.1")
         let fixture = try String(contentsOfFile: ConsoleReplayServer.fixtures + "/dahdi-show-status.txt", encoding: .utf8)
         #expect(String(decoding: reply.output, as: UTF8.self) == fixture)
         #expect(server.commands == ["dahdi show status"])
@@ -29,8 +29,8 @@ import Testing
         let observation = reader(server).read()
         #expect(observation.via == .console && observation.sessionFailure == nil)
         #expect(observation.unrecognised == [])
-        #expect(observation.endpoints?.value?.count == 4 && observation.dahdiChannels?.value?.count == 6)
-        let allowed = ["core show version", "module show like ", "pjsip show ", "dahdi show channels", "dahdi show status"]
+        #expect(observation.endpoints?.value?.count == 4 && observation.dahdiChannels?.value?.count == 16)
+        let allowed = ["core show version", "core show uptime seconds", "module show like ", "pjsip show ", "dahdi show channels", "dahdi show status"]
         for command in server.commands {
             #expect(allowed.contains { command.hasPrefix($0) }, "unexpected command \(command)")
         }
@@ -42,7 +42,7 @@ import Testing
         let server = try ConsoleReplayServer("verbose-noise")
         let observation = reader(server).read()
         #expect(observation.unrecognised == [])
-        #expect(observation.dahdiSpans?.value?.map(\.span) == [1, 2, 3])
+        #expect(observation.dahdiSpans?.value?.map(\.span) == [1, 2])
     }
 
     @Test func aMissingSocketIsASessionFailure() throws {
@@ -100,23 +100,35 @@ import Testing
 
     static let compared: Set<String> = ["asterisk-dahdi", "pjsip", "gateway", "legacy"]
 
-    @Test(arguments: [("", "normal"), (".gateway-unreachable", "normal"), (".no-gateway-registered", "normal"), ("", "no-chan-dahdi")])
-    func sameFindingsAsAMI(_ state: String, _ behaviour: String) throws {
+    /// The same recorded lab states both ways: PJSIP in three states; chan_dahdi on the healthy two-span box and on the
+    /// box with a RED span (the AMI replay server's real chan_dahdi/ bytes of that box, the console's recorded CLI text
+    /// of it), and with chan_dahdi not loaded.
+    @Test(arguments: [("", "normal", "healthy-2spans"), (".gateway-unreachable", "normal", "healthy-2spans"),
+                      (".no-gateway-registered", "normal", "healthy-2spans"), ("", "normal", "3spans-red"), ("", "no-chan-dahdi", ""),
+                      ("", "dahdi-only", "")])
+    func sameFindingsAsAMI(_ state: String, _ behaviour: String, _ box: String) throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let credentials = dir + "/ami.conf"
         try "username = \(AMIReplayServer.labUser)\nsecret = \(AMIReplayServer.labSecret)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials)
 
-        let ami = try AMIReplayServer(behaviour, state: state)
+        let ami = try AMIReplayServer(behaviour, state: state, extra: box.isEmpty ? [] : ["--dahdi-box", box])
         let (amiReport, amiObserved, _) = try check(["--ami-port", "\(ami.port)", "--ami-credentials", credentials], in: dir)
-        let console = try ConsoleReplayServer(behaviour, state: state)
+        // dahdi-only over AMI (res_pjsip not loaded, the healthy box's chan_dahdi bytes) is no-pjsip over the console.
+        let console = try ConsoleReplayServer(behaviour == "dahdi-only" ? "no-pjsip" : behaviour, state: state,
+                                              dahdiState: box.isEmpty || box == "healthy-2spans" ? "" : "." + box)
         let (consoleReport, consoleObserved, consoleRun) = try check(["--asterisk-socket", console.socketPath], in: dir)
 
         #expect(amiObserved.asterisk?.via == .ami && consoleObserved.asterisk?.via == .console)
         #expect(consoleReport.sources.contains { $0.name == "console" && $0.available }, "\(consoleReport.sources)")
         #expect(!consoleReport.sources.contains { $0.name == "ami" })
         #expect(consoleObserved.asterisk?.unrecognised == [])
+        // The registered contacts themselves, not only the findings (a static-contact mistake hid in the findings).
+        func contacts(_ observation: Observation) -> [String] {
+            (observation.asterisk?.contacts?.value ?? []).map { "\($0.aor) \($0.uri) \($0.status)" }.sorted()
+        }
+        #expect(contacts(consoleObserved) == contacts(amiObserved))
         // This machine has no DAHDI: the PJSIP side shows here.
         #expect(Self.findings(consoleReport, families: Self.compared) == Self.findings(amiReport, families: Self.compared))
         if state == ".gateway-unreachable" {
@@ -136,6 +148,20 @@ import Testing
         #expect(!dahdiFindings.isEmpty, "the lab box must give chan_dahdi something to disagree with")
         #expect(dahdiFindings == Self.findings(overAMI, families: ["asterisk-dahdi"]))
         #expect(Self.findings(overConsole, families: Self.compared) == Self.findings(overAMI, families: Self.compared))
+    }
+
+    /// `setup ami --etc-root DIR` writes DIR/dahdi-doctor/ami.conf; `check --etc-root DIR` reads that file.
+    @Test func theCredentialsUnderTheEtcRootAreRead() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/dahdi-doctor", withIntermediateDirectories: true)
+        let credentials = dir + "/dahdi-doctor/ami.conf"
+        try "username = \(AMIReplayServer.labUser)\nsecret = \(AMIReplayServer.labSecret)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials)
+        let ami = try AMIReplayServer("normal", state: "")
+        let (report, observed, _) = try check(["--ami-port", "\(ami.port)", "--no-console"], in: dir)
+        #expect(observed.asterisk?.via == .ami && observed.asterisk?.sessionFailure == nil)
+        #expect(report.sources.contains { $0.name == "ami" && $0.available }, "\(report.sources)")
     }
 
     @Test func noConsoleAndNoCredentialsIsNotAsked() throws {

@@ -99,6 +99,26 @@ import Testing
         }
     }
 
+    /// A FreePBX box whose manager_custom.conf is missing (manager.conf includes it, so Asterisk refuses manager.conf):
+    /// setup creates it with manager.conf's mode, and --undo removes it, leaving the tree as it was.
+    @Test func aMissingManagerCustomIsCreatedAndUndoRemovesIt() throws {
+        let (scratch, etc) = try copy("freepbx")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let custom = etc + "/asterisk/manager_custom.conf"
+        try FileManager.default.removeItem(atPath: custom)
+        let original = try snapshot(etc)
+        let first = try setup(etc, ["--no-reload", "--no-verify"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("created \(custom)"), "\(first.stdout)")
+        #expect(try mode(custom) == (try mode(etc + "/asterisk/manager.conf")))
+        let second = try setup(etc, ["--no-reload", "--no-verify"])
+        #expect(second.status == 0 && second.stdout.contains("already set up, nothing changed"))
+        let undo = try setup(etc, ["--undo", "--no-reload"])
+        #expect(undo.status == 0, "\(undo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: custom))
+        #expect(try snapshot(etc) == original, "undo did not restore the tree")
+    }
+
     @Test func aSymlinkedManagerConfStaysALink() throws {
         let (scratch, etc) = try copy("plain")
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -28,6 +28,9 @@ Behaviours (--behaviour):
                     to load (chan_dahdi/ami-DAHDIShow*.chan-dahdi-declined)
   events            after a Login with "Events: on", send the captured unsolicited events
 
+--dahdi-box BOX (with normal): DAHDIShowChannels and DAHDIShowStatus answer chan_dahdi/ami-<Action>.BOX, the real bytes of
+that lab box, so a state can pair them with the console fixtures recorded on the same box.
+
 CoreStatus answers the captured transcript with its CoreStartup/CoreReload date and time rewritten to the moment
 the server started, in local time as Asterisk prints them (--reload-time captured keeps the captured ones).
 ModuleCheck answers "Module not loaded" (Asterisk 22 has no chan_sip) unless the module is named in --loaded-module,
@@ -52,6 +55,8 @@ def parse_args():
     parser.add_argument("--fixtures", required=True, help="Tests/DoctorCoreTests/Fixtures/ami")
     parser.add_argument("--behaviour", default="normal")
     parser.add_argument("--state", default="", help="transcript suffix: '', .gateway-unreachable, .no-gateway-registered")
+    parser.add_argument("--dahdi-box", default="", help="with behaviour normal: the DAHDI actions answer the real chan_dahdi/ "
+                        "bytes of this lab box (healthy-2spans, 3spans-red) instead of dahdi-constructed/")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--delay", type=float, default=3.0)
     parser.add_argument("--items", type=int, default=5000)
@@ -129,6 +134,8 @@ def transcript(action, behaviour, fields=None):
         return fixture("ami-action-before-login")
     if behaviour == "old-asterisk" and name == "CoreSettings":
         return fixture("dahdi-constructed/ami-CoreSettings.asterisk-20.7.0")
+    if ARGS.dahdi_box and behaviour == "normal" and name in ("DAHDIShowChannels", "DAHDIShowStatus"):
+        return fixture("chan_dahdi/ami-" + name + "." + ARGS.dahdi_box)
     if name == "DAHDIShowStatus":
         if behaviour in ("old-asterisk", "no-chan-dahdi"):
             return fixture("dahdi-constructed/ami-DAHDIShowStatus.unknown-command")

@@ -5,13 +5,16 @@ public struct DriftChecks: CheckFamily {
         title: "Asterisk configuration changed after the last reload",
         explanation: """
             A configuration file Asterisk reads was modified after Asterisk's last reload (AMI CoreStatus, \
-            CoreReloadDate/CoreReloadTime), so what Asterisk runs is not what is written: typical when a web back \
-            end regenerated the files and the reload failed or never came. Every other check compares the files \
-            with the running state, so this explains why they may disagree.
+            CoreReloadDate/CoreReloadTime; over the console, 'core show uptime seconds'), so what Asterisk runs is \
+            not what is written: typical when a web back end regenerated the files and the reload failed or never \
+            came. Every other check compares the files with the running state, so this explains why they may disagree.
             Time zones: Asterisk prints the reload time in the local time of its own box, without a zone. \
             dahdi-doctor reads it in this machine's local time (the UTC offset is in the evidence). When Asterisk \
             runs elsewhere, or in a container with another TZ, the two differ: a reload time that would lie in the \
-            future is taken as such a mismatch and nothing is reported.
+            future is taken as such a mismatch and nothing is reported. Over the console there is no zone to guess: \
+            Asterisk prints whole seconds since its last reload, counted back from when the answer arrived, so the \
+            moment is never early and at most a second plus the round trip late: a file changed within that window \
+            after a reload is not reported, one changed before it never is.
             Only a reload through Asterisk's loader moves that clock (main/loader.c, ast_module_reload: 'core reload', \
             'module reload NAME', 'reload NAME'). A module's own reload command does not: 'manager reload' (manager.c \
             reloads itself), 'dahdi restart', 'pjsip reload', 'sip reload'. So this warning is given only for files \
@@ -24,8 +27,9 @@ public struct DriftChecks: CheckFamily {
         title: "Asterisk file changed after the last reload; its module's own reload is not on the reload clock",
         explanation: """
             manager.conf, chan_dahdi.conf (with dahdi-channels.conf and its other includes), pjsip.conf (with its \
-            includes) or sip.conf was modified after Asterisk's last reload time (AMI CoreStatus). Each of these \
-            modules has a reload command of its own that leaves that time alone ('manager reload', 'dahdi restart', \
+            includes) or sip.conf was modified after Asterisk's last reload time (AMI CoreStatus, or 'core show \
+            uptime seconds' over the console). Each of these modules has a reload command of its own that leaves \
+            that time alone ('manager reload', 'dahdi restart', \
             'pjsip reload', 'sip reload': only main/loader.c's ast_module_reload moves it), and the README tells \
             users to run 'manager reload' after creating the AMI user. So the change may well be live: dahdi-doctor \
             says what is known (when the file changed, when the clock says Asterisk last reloaded) and no more. \
@@ -55,9 +59,9 @@ public struct DriftChecks: CheckFamily {
     }
 
     public func run(_ context: CheckContext) -> [Finding] {
-        guard let setup = context.observation.asteriskSetup, let offset = setup.utcOffsetSeconds,
+        guard let setup = context.observation.asteriskSetup,
               let asterisk = context.observation.asterisk, asterisk.sessionFailure == nil,
-              let status = asterisk.coreStatus?.value, let reload = status.reloadEpoch(utcOffsetSeconds: offset) else { return [] }
+              let status = asterisk.coreStatus?.value, let reload = status.reloadEpoch(utcOffsetSeconds: setup.utcOffsetSeconds) else { return [] }
         // A reload "in the future" means Asterisk's zone is not ours: the comparison would be meaningless.
         guard reload <= context.observation.observedAt + 60 else { return [] }
         let changed = setup.fileTimes.filter { $0.modified > reload + Self.slack && !$0.path.hasSuffix("/asterisk.conf") }
@@ -65,9 +69,15 @@ public struct DriftChecks: CheckFamily {
         guard !changed.isEmpty else { return [] }
         let chanDahdiFiles = Set(context.observation.config.chanDahdi?.value?.files ?? [])
         func command(_ path: String) -> String? { chanDahdiFiles.contains(path) ? "dahdi restart" : Self.ownReloadCommand(path) }
-        let source = "\(asterisk.sourceLabel) CoreStatus"
-        let reloadEvidence = Evidence("last reload", "\(status.reloadDate ?? "?") \(status.reloadTime ?? "?") read as UTC\(Self.offsetText(offset)) = \(Self.utcText(reload))",
-                                      source: source)
+        let reloadEvidence: Evidence
+        if status.reloadAt != nil {
+            reloadEvidence = Evidence("last reload", "\(Self.utcText(reload)) (the seconds since it, counted back from the answer)",
+                                      source: "\(asterisk.sourceLabel) core show uptime seconds")
+        } else {
+            let offset = Self.offsetText(setup.utcOffsetSeconds ?? 0)
+            reloadEvidence = Evidence("last reload", "\(status.reloadDate ?? "?") \(status.reloadTime ?? "?") read as UTC\(offset) = \(Self.utcText(reload))",
+                                      source: "\(asterisk.sourceLabel) CoreStatus")
+        }
         var findings: [Finding] = []
         let covered = changed.filter { command($0.path) == nil }
         if !covered.isEmpty {

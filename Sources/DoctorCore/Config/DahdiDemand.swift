@@ -29,45 +29,50 @@ public struct DahdiDemand: Sendable, Hashable, Codable {
     /// quietly without DAHDI; they count only when loaded by name.)
     public static let autoloadNeeds: Set<String> = ["app_meetme.so", "app_rpt.so"]
 
-    /// modules.conf: `[modules]`, `autoload=yes|no`, `load =>`, `preload =>`, `require =>`, `noload =>`.
+    /// modules.conf read as Asterisk's loader reads it (main/loader.c: the `[modules]` category of the parsed
+    /// file, so `#include`, block comments and templates count): `autoload`, `load`, `preload`, `require`,
+    /// `preload-require`, `noload`. A missing modules.conf is no demand and no issue.
     /// `installed`: Asterisk module files present (names only); nil when the module directory was not found.
+    public static func load(source: AsteriskConfigSource, installed: [String]?, installedSource: String) -> DahdiDemand {
+        let path = source.path(for: "modules.conf")
+        guard case .success(let text) = source.read(path) else {
+            return evaluate(nil, file: path, installed: installed, installedSource: installedSource)
+        }
+        return evaluate(AsteriskConfigReader.read(text, file: path, source: source), file: path,
+                        installed: installed, installedSource: installedSource)
+    }
+
+    /// The same for a modules.conf given as text (tests, fuzzing): its `#include`s are reported unreadable.
     public static func parse(modulesConf text: String?, file: String, installed: [String]?, installedSource: String) -> DahdiDemand {
-        var demand = DahdiDemand(modulesConf: text == nil ? nil : file)
+        let directory = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let source = AsteriskConfigSource(configDirectory: directory.isEmpty ? "/" : directory,
+                                          read: { _ in .failure(SystemError(code: 2, name: "ENOENT", message: "No such file or directory")) })
+        return evaluate(text.map { AsteriskConfigReader.read($0, file: file, source: source) }, file: file,
+                        installed: installed, installedSource: installedSource)
+    }
+
+    private static func evaluate(_ config: AsteriskConfig?, file: String, installed: [String]?, installedSource: String) -> DahdiDemand {
+        var demand = DahdiDemand(modulesConf: config == nil ? nil : file, issues: config?.issues ?? [])
         var autoload = false
-        var loads: [(String, Int, String)] = []
+        var loads: [AsteriskVariable] = []
         var noload = Set<String>()
-        var section = ""
-        if let text {
-            for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).enumerated() {
-                var line = Substring(raw)
-                if let semicolon = line.firstIndex(of: ";") { line = line[..<semicolon] }
-                let trimmed = line.trimmingWhitespace()
-                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-                if trimmed.hasPrefix("[") {
-                    section = String(trimmed.dropFirst().prefix { $0 != "]" }).lowercased()
-                    continue
-                }
-                guard section == "modules" else { continue }
-                guard let equals = trimmed.firstIndex(of: "=") else {
-                    demand.issues.append(ParseIssue(file: file, line: index + 1, text: String(trimmed.prefix(80)), message: "not a key = value line"))
-                    continue
-                }
-                let key = trimmed[..<equals].trimmingWhitespace().lowercased()
-                var value = trimmed[trimmed.index(after: equals)...]
-                if value.first == ">" { value = value.dropFirst() }
-                let raw = String(value.trimmingWhitespace())
-                let name = normalise(raw)
-                switch key {
-                case "autoload": autoload = ["yes", "true", "on", "1"].contains(raw.lowercased())
-                case "load", "preload", "require", "preload-require": loads.append((name, index + 1, key))
+        for category in config?.categories ?? [] where !category.isTemplate && category.name.lowercased() == "modules" {
+            for variable in category.variables {
+                let name = normalise(variable.value)
+                switch variable.name.lowercased() {
+                case "autoload": autoload = ["yes", "true", "on", "1", "y", "t"].contains(variable.value.lowercased())
+                case "load", "preload", "require", "preload-require": loads.append(variable)
                 case "noload": noload.insert(name)
                 default: break
                 }
             }
         }
         var seen = Set<String>()
-        for (name, line, key) in loads where dahdiModules.contains(name) && !noload.contains(name) && seen.insert(name).inserted {
-            demand.needs.append(Need(module: name, reason: "\(key) => in modules.conf", source: "\(file):\(line)"))
+        for variable in loads {
+            let name = normalise(variable.value)
+            guard dahdiModules.contains(name), !noload.contains(name), seen.insert(name).inserted else { continue }
+            demand.needs.append(Need(module: name, reason: "\(variable.name.lowercased()) => in modules.conf",
+                                     source: "\(variable.file):\(variable.line)"))
         }
         if autoload, let installed {
             for name in installed.map(normalise).sorted() where autoloadNeeds.contains(name) && !noload.contains(name) && seen.insert(name).inserted {

@@ -24,9 +24,21 @@ public struct AMISettings: Sendable, Hashable, Codable {
     public var timeout: Double
 
     public init(enabled: Bool = true, host: String = "127.0.0.1", port: Int = 5038, tls: Bool = false, caFile: String? = nil,
-                credentialsFile: String = "/etc/dahdi-doctor/ami.conf", timeout: Double = 5) {
+                credentialsFile: String = AMISettings.defaultCredentialsFile, timeout: Double = 5) {
         self.enabled = enabled; self.host = host; self.port = port; self.tls = tls; self.caFile = caFile
         self.credentialsFile = credentialsFile; self.timeout = timeout
+    }
+
+    public static let defaultCredentialsFile = "/etc/dahdi-doctor/ami.conf"
+
+    /// The credentials file for the configuration tree at `etcRoot` (the --etc-root of `check`, `agent` and `setup
+    /// ami`): the default file is the one under that root, where `setup ami --etc-root` writes it; a file the
+    /// settings name stays where it is named. "/etc" gives the default itself.
+    public func credentialsFile(etcRoot: String) -> String {
+        guard credentialsFile == Self.defaultCredentialsFile else { return credentialsFile }
+        var root = etcRoot
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        return (root == "/" ? "" : root) + "/dahdi-doctor/ami.conf"
     }
 }
 

@@ -37,6 +37,7 @@ public struct AsteriskConsoleReader: Sendable {
                 banner = banner ?? reply.banner
                 let text = AsteriskConsoleProtocol.text(reply.output)
                 transcript[command] = .ok(text.text)
+                transcript.answeredAt[command] = system_wallClockSeconds()
             } catch {
                 switch error {
                 case .socketMissing, .notASocket, .notPermitted, .connect, .closedBeforeBanner, .notAsterisk: lost = error

@@ -7,11 +7,15 @@ public struct AsteriskCoreStatus: Sendable, Hashable, Codable {
     public var reloadDate: String?
     public var reloadTime: String?
     public var currentCalls: Int?
+    /// Over the console (`core show uptime seconds`): when Asterisk started and last reloaded, as Unix seconds,
+    /// counted back from the moment its answer arrived by the seconds it printed. Zone-free, unlike the text above.
+    public var startupAt: Double?
+    public var reloadAt: Double?
 
     public init(startupDate: String? = nil, startupTime: String? = nil, reloadDate: String? = nil, reloadTime: String? = nil,
-                currentCalls: Int? = nil) {
+                currentCalls: Int? = nil, startupAt: Double? = nil, reloadAt: Double? = nil) {
         self.startupDate = startupDate; self.startupTime = startupTime; self.reloadDate = reloadDate
-        self.reloadTime = reloadTime; self.currentCalls = currentCalls
+        self.reloadTime = reloadTime; self.currentCalls = currentCalls; self.startupAt = startupAt; self.reloadAt = reloadAt
     }
 
     public static func decode(_ reply: AMIMessage) -> AsteriskCoreStatus {
@@ -20,9 +24,11 @@ public struct AsteriskCoreStatus: Sendable, Hashable, Codable {
                            currentCalls: reply.int("CoreCurrentCalls"))
     }
 
-    /// The last reload as Unix seconds, reading the wall-clock text with the given UTC offset (seconds east).
-    public func reloadEpoch(utcOffsetSeconds: Int) -> Double? {
-        guard let reloadDate, let reloadTime else { return nil }
+    /// The last reload as Unix seconds: the console's zone-free moment, else the wall-clock text read with the
+    /// given UTC offset (seconds east; nil when unknown).
+    public func reloadEpoch(utcOffsetSeconds: Int?) -> Double? {
+        if let reloadAt { return reloadAt }
+        guard let reloadDate, let reloadTime, let utcOffsetSeconds else { return nil }
         return Self.epoch(date: reloadDate, time: reloadTime, utcOffsetSeconds: utcOffsetSeconds)
     }
 

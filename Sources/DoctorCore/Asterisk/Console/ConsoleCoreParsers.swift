@@ -1,4 +1,16 @@
-// `core show version` and `module show like` (main/asterisk.c handle_version, main/cli.c handle_modlist).
+// `core show version`, `module show like` and `core show uptime seconds` (main/asterisk.c handle_version, main/cli.c
+// handle_modlist and handle_showuptime).
+
+/// `core show uptime seconds`: seconds since Asterisk started and since its last reload (each line only when that
+/// moment is set).
+public struct ConsoleUptime: Sendable, Hashable, Codable {
+    public var systemSeconds: Int?
+    public var lastReloadSeconds: Int?
+
+    public init(systemSeconds: Int? = nil, lastReloadSeconds: Int? = nil) {
+        self.systemSeconds = systemSeconds; self.lastReloadSeconds = lastReloadSeconds
+    }
+}
 
 public enum ConsoleCoreParsers {
     /// "Asterisk 22.10.1 built by root @ vm on a x86_64 running Linux on 2026-11-21 05:01:51 UTC" -> "22.10.1".
@@ -53,5 +65,27 @@ public enum ConsoleCoreParsers {
                                                     message: "'\(command)' printed no module table")), unrecognised: unrecognised)
         }
         return ConsoleParsed(.ok(loaded ?? false), unrecognised: unrecognised)
+    }
+
+    /// `core show uptime seconds`: "System uptime: N" and "Last reload: N" (print_uptimestr with printsec: "%s%lu\n").
+    public static func uptime(_ text: String) -> ConsoleParsed<ConsoleUptime> {
+        let command = "core show uptime seconds"
+        if let refusal = ConsoleText.refusal(text, command: command, action: "CoreStatus") { return .failed(refusal) }
+        var uptime = ConsoleUptime()
+        var unrecognised: [String] = []
+        for line in ConsoleText.lines(text) where !ConsoleText.isBlank(line) {
+            if line.hasPrefix("System uptime: "), uptime.systemSeconds == nil, let value = Int(line.dropFirst("System uptime: ".count)), value >= 0 {
+                uptime.systemSeconds = value
+            } else if line.hasPrefix("Last reload: "), uptime.lastReloadSeconds == nil, let value = Int(line.dropFirst("Last reload: ".count)), value >= 0 {
+                uptime.lastReloadSeconds = value
+            } else {
+                unrecognised.append(line)
+            }
+        }
+        guard uptime.systemSeconds != nil || uptime.lastReloadSeconds != nil else {
+            return ConsoleParsed(.failed(AMIFailure(kind: .protocolError, action: "CoreStatus",
+                                                    message: "'\(command)' printed no uptime")), unrecognised: unrecognised)
+        }
+        return ConsoleParsed(.ok(uptime), unrecognised: unrecognised)
     }
 }

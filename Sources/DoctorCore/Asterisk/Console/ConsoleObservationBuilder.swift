@@ -5,8 +5,12 @@
 /// What each command printed, or why it could not be run.
 public struct AsteriskConsoleTranscript: Sendable, Hashable {
     public var replies: [String: AMIResult<String>]
+    /// When each answer ended, as Unix seconds (for `core show uptime seconds`, which counts back from then).
+    public var answeredAt: [String: Double]
 
-    public init(replies: [String: AMIResult<String>] = [:]) { self.replies = replies }
+    public init(replies: [String: AMIResult<String>] = [:], answeredAt: [String: Double] = [:]) {
+        self.replies = replies; self.answeredAt = answeredAt
+    }
 
     public subscript(command: String) -> AMIResult<String>? {
         get { replies[command] }
@@ -19,10 +23,13 @@ public enum AsteriskConsoleReading {
     public static let checkedModules = AsteriskModules.checked
 
     /// Read commands only; each is sent as "cli quit after COMMAND" on its own connection.
-    public static let firstCommands = ["core show version"] + checkedModules.map { "module show like \($0)" } + [
+    public static let firstCommands = ["core show version", uptimeCommand] + checkedModules.map { "module show like \($0)" } + [
         "pjsip show endpoints", "pjsip show contacts", "pjsip show aors", "pjsip show registrations",
         "dahdi show channels", "dahdi show status",
     ]
+
+    /// Startup and last reload, as seconds before the answer: what CoreStatus gives over AMI.
+    public static let uptimeCommand = "core show uptime seconds"
 
     /// At most this many `pjsip show aor NAME` per look (qualify settings and static contacts of the AORs that carry
     /// contacts or belong to gateways and trunks).
@@ -32,6 +39,7 @@ public enum AsteriskConsoleReading {
     public static func action(for command: String) -> String {
         switch command {
         case "core show version": return "CoreSettings"
+        case uptimeCommand: return "CoreStatus"
         case _ where command.hasPrefix("module show like"): return "ModuleCheck"
         case "pjsip show endpoints": return "PJSIPShowEndpoints"
         case "pjsip show contacts": return "PJSIPShowContacts"
@@ -134,6 +142,11 @@ public enum AsteriskConsoleReading {
                     .map { AsteriskModuleCheck(module: module, loaded: $0) }
             }
             if !checks.isEmpty { observation.moduleChecks = checks }
+            let answeredAt = transcript.answeredAt[uptimeCommand]
+            observation.coreStatus = read(uptimeCommand, ConsoleCoreParsers.uptime)?.map { uptime in
+                AsteriskCoreStatus(startupAt: answeredAt.flatMap { at in uptime.systemSeconds.map { at - Double($0) } },
+                                   reloadAt: answeredAt.flatMap { at in uptime.lastReloadSeconds.map { at - Double($0) } })
+            }
 
             // PJSIP: the listings, completed by the AOR and registration details.
             let blocks = read("pjsip show endpoints", ConsolePjsipParsers.endpoints)
@@ -152,8 +165,13 @@ public enum AsteriskConsoleReading {
             let uris = Self.fullURIs([blocks?.value?.flatMap(\.contacts), listed?.value, aorBlocks?.value?.flatMap(\.contacts)]
                 .compactMap { $0 }.flatMap { $0 })
             func uri(_ line: ConsoleContactLine) -> String { uris[line.hash].flatMap { $0.hasPrefix(line.uri) ? $0 : nil } ?? line.uri }
+            // `pjsip show aor NAME` prints in `contact` every contact of the AOR, registered ones too (location.c
+            // contacts_to_str; seen in the lab: gateway-fxo-1's registered contact is there). An AOR with max_contacts 0
+            // accepts no registration, so its contacts are all static; one that accepts registrations is read as
+            // having none (a static contact there reads as registered: a known gap, docs/asterisk.md).
             func staticContacts(_ aor: String) -> Set<String>? {
                 guard let values = aorDetails[aor] else { return nil }
+                guard (values["max_contacts"]?.last.flatMap { Int($0) } ?? 0) == 0 else { return [] }
                 return Set((values["contact"] ?? []).flatMap { $0.split(separator: ",").map { ConsoleText.trimmed($0) } }.filter { !$0.isEmpty })
             }
 

@@ -153,19 +153,26 @@ public enum AMISetupPlanner {
             return .failure(AMISetupRefusal("\(managerPath) cannot be read: is Asterisk installed here?",
                                             fix: "install Asterisk, or point --etc-root at the directory holding asterisk/manager.conf"))
         }
-        let summary = AsteriskSetupParsers.manager(source: inputs.source)
+        // FreePBX's manager.conf includes manager_custom.conf; a box that lacks it (Asterisk then refuses the whole of
+        // manager.conf) gets it created below, so it is read as the empty file it will be.
+        let includesCustom = includes(managerText, AMISetup.freePBXFile, source: inputs.source)
+        let customPath = inputs.source.path(for: AMISetup.freePBXFile)
+        let customMissing = includesCustom && inputs.text(customPath) == nil
+        let summary = AsteriskSetupParsers.manager(source: customMissing
+            ? overlay(inputs.source, [AMISetupChange(kind: .create, path: customPath, before: nil, after: "", shownLines: [])])
+            : inputs.source)
         if let refusal = refusal(for: summary, managerPath: managerPath) { return .failure(refusal) }
 
         // Where the user goes.
-        let includesCustom = includes(managerText, AMISetup.freePBXFile, source: inputs.source)
         let freePBX = includesCustom || !inputs.freePBXSigns.isEmpty || managerText.contains("FreePBX")
         let targetName: String
-        let layout: String
+        var layout: String
         if includesCustom {
             targetName = AMISetup.freePBXFile
             layout = freePBX && !inputs.freePBXSigns.isEmpty
                 ? "FreePBX (\(inputs.freePBXSigns.joined(separator: ", "))): the user goes in manager_custom.conf, which manager.conf includes"
                 : "manager.conf includes manager_custom.conf (FreePBX's place for additions): the user goes there"
+            if customMissing { layout += " (it does not exist yet: created, with manager.conf's owner and mode)" }
         } else if freePBX {
             let signs = inputs.freePBXSigns.isEmpty ? ["manager.conf mentions FreePBX"] : inputs.freePBXSigns
             return .failure(AMISetupRefusal(

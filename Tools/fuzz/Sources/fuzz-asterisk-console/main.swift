@@ -32,6 +32,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     switch command {
     case "core show version": check(ConsoleCoreParsers.version)
+    case AsteriskConsoleReading.uptimeCommand: check(ConsoleCoreParsers.uptime)
     case _ where command.hasPrefix("module show like"): check { ConsoleCoreParsers.moduleLoaded($0, module: "chan_sip.so") }
     case "pjsip show endpoints": check(ConsolePjsipParsers.endpoints)
     case "pjsip show contacts": check(ConsolePjsipParsers.contacts)
@@ -43,7 +44,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
 
     // The builder with this one output among otherwise empty answers.
-    var transcript = AsteriskConsoleTranscript()
+    var transcript = AsteriskConsoleTranscript(answeredAt: [AsteriskConsoleReading.uptimeCommand: 1_800_000_000])
     for name in AsteriskConsoleReading.firstCommands { transcript[name] = .ok("No objects found.\n\n") }
     transcript[command] = .ok(text)
     let more = AsteriskConsoleReading.detailCommands(transcript, gatewayEndpoints: ["gw"])
