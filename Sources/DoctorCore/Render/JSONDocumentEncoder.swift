@@ -149,12 +149,23 @@ final class JSONEncodingContext {
         if JSONEncodingContext.isFoundationSpecial(T.self) {
             return try Self.fragment(value)
         }
+        if T.self == [String].self {
+            // The most common array (capabilities, alarms, sources...): its nodes directly, as Array.encode(to:)
+            // would make them through an encoder and an unkeyed container.
+            let box = JSONArrayBox()
+            box.items = unsafeBitCast(value, to: [String].self).map { .string($0) }
+            return .array(box)
+        }
         let encoder = JSONNodeEncoder(context: self, parent: parent, step: step)
         try value.encode(to: encoder)
         guard let node = encoder.node else { return .object(JSONObjectBox()) }
+        if case .object(let box) = node, let type = box.keyType { capacityHints[type] = box.keys.count }
         settleDictionaryKeys(node, of: value)
         return node
     }
+
+    /// Per CodingKey type, how many keys its last object had: the next object of that type reserves as many.
+    var capacityHints: [ObjectIdentifier: Int] = [:]
 
     /// JSONEncoder keeps the keys of a `[String: V]` as they are and converts those of any other dictionary that
     /// encodes as an object (Int keys, CodingKeyRepresentable keys). Asking every value whether it is a
@@ -259,6 +270,10 @@ final class JSONNodeEncoder: Encoder {
         }
         let keyType = ObjectIdentifier(Key.self)
         keyedBy = keyType
+        if box.keyType == nil, let hint = context.capacityHints[keyType] {
+            box.keys.reserveCapacity(hint)
+            box.values.reserveCapacity(hint)
+        }
         box.keyType = keyType
         if !probing, keyType == JSONEncodingContext.dictionaryKeyType { box.dictionaryKeys = true }
         return KeyedEncodingContainer(JSONKeyedContainer<Key>(encoder: self, box: box))
