@@ -110,6 +110,13 @@ import Foundation
         #expect(JSONEncodingContext.snakeCase("schemaVersion") == "schema_version")
         #expect(JSONEncodingContext.snakeCase("lmfa") == "lmfa")
         #expect(JSONEncodingContext.snakeCase("") == "")
+        // The ASCII fast path and the scalar path agree on every generated ASCII key.
+        var random = SplitMix(seed: 17)
+        let pieces = ["a", "B", "cd", "EF", "g1", "H2", "_", "URL", "Id", "x", "YZ", "9", "-"]
+        for _ in 0..<2000 {
+            let key = (0..<Int(1 + random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(JSONEncodingContext.asciiSnakeCase(key) == JSONEncodingContext.scalarSnakeCase(key), "\(key)")
+        }
     }
 }
 

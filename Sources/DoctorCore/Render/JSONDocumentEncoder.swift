@@ -106,6 +106,11 @@ final class JSONEncodingContext {
     /// before the last capital of a run of capitals followed by a lower-case letter; lower-case each word; join
     /// with `_`. The first character never starts a word.
     static func snakeCase(_ key: String) -> String {
+        key.utf8.allSatisfy({ $0 < 0x80 }) ? asciiSnakeCase(key) : scalarSnakeCase(key)
+    }
+
+    /// `snakeCase` on Unicode scalars (upper and lower case by their Unicode properties).
+    static func scalarSnakeCase(_ key: String) -> String {
         let scalars = Array(key.unicodeScalars)
         guard !scalars.isEmpty else { return key }
         let end = scalars.count
@@ -143,6 +148,50 @@ final class JSONEncodingContext {
             word.append(contentsOf: scalars[range])
             return String(word).lowercased()
         }.joined(separator: "_")
+    }
+
+    /// `snakeCase` for an all-ASCII key (every key dahdi-doctor has), on bytes: the same rule, where upper case is
+    /// A-Z and lower case a-z. Every document converts each of its keys once, so this is most of a small document's
+    /// fixed cost.
+    static func asciiSnakeCase(_ key: String) -> String {
+        let bytes = Array(key.utf8)
+        guard !bytes.isEmpty else { return key }
+        let end = bytes.count
+        func first(from start: Int, _ range: ClosedRange<UInt8>) -> Int? {
+            var i = start
+            while i < end {
+                if range.contains(bytes[i]) { return i }
+                i += 1
+            }
+            return nil
+        }
+        let upper: ClosedRange<UInt8> = 0x41...0x5A, lower: ClosedRange<UInt8> = 0x61...0x7A
+        var out: [UInt8] = []
+        out.reserveCapacity(end + 4)
+        var wordStart = 0
+        var searchStart = 1
+        var words: [Range<Int>] = []
+        while let up = first(from: searchStart, upper) {
+            words.append(wordStart..<up)
+            searchStart = up
+            guard let low = first(from: searchStart, lower) else {
+                wordStart = searchStart
+                break
+            }
+            if low == up + 1 {
+                wordStart = up
+            } else {
+                words.append(up..<(low - 1))
+                wordStart = low - 1
+            }
+            searchStart = low + 1
+        }
+        words.append(wordStart..<end)
+        for (n, range) in words.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: "_")) }
+            for byte in bytes[range] { out.append(upper.contains(byte) ? byte | 0x20 : byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     func value<T: Encodable>(of value: T, parent: JSONNodeEncoder?, step: JSONPathStep) throws -> JSONNode {
