@@ -6,7 +6,10 @@ import DoctorSystem
 /// A NUL-terminated C char array (imported as a tuple) as a String; invalid UTF-8 is repaired, not trusted.
 func string<T>(fromCCharTuple tuple: T) -> String {
     withUnsafeBytes(of: tuple) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        // Through a contiguous UInt8 buffer, String's fast UTF-8 path (a Slice of raw bytes is decoded byte by byte).
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        let length = bytes.firstIndex(of: 0) ?? bytes.count
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<length]), as: UTF8.self)
     }
 }
 

@@ -42,6 +42,17 @@ public final class LinuxDahdiControl: DahdiControl, @unchecked Sendable {
         return SpanStatus(info)
     }
 
+    public func channelParams(_ channels: Range<Int>, appendingTo readings: inout [ChannelParams]) -> (channel: Int, error: SystemError)? {
+        var params = dahdi_params()
+        for channel in channels {
+            params = dahdi_params()
+            params.channo = CInt(channel)
+            if case .failure(let error) = system_getParams(fd, &params) { return (channel, error) }
+            readings.append(ChannelParams(params))
+        }
+        return nil
+    }
+
     public func channelParams(_ channel: Int) throws(SystemError) -> ChannelParams {
         var params = dahdi_params()
         params.channo = CInt(channel)

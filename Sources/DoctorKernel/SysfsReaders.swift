@@ -9,7 +9,18 @@ public struct SysfsDirectoryReader: Sendable {
 
     public init(root: String) { self.root = root }
 
+    /// Everything, every attribute of every channel: for a box whose control device could not be read, and for
+    /// fixture trees.
     public func read() -> SysfsSnapshot {
+        var snapshot = readWithoutChannels()
+        let channels = objects(bus: "dahdi_channels").compactMap(SysfsSnapshotBuilder.channel).sorted { $0.channel < $1.channel }
+        snapshot.channels = channels
+        snapshot.moduleLoaded = snapshot.moduleLoaded || !channels.isEmpty
+        return snapshot
+    }
+
+    /// The module, devices and spans; no channel.
+    public func readWithoutChannels() -> SysfsSnapshot {
         let module = joinPath(root, "module/dahdi")
         let devices = objects(bus: "dahdi_devices")
         let spans = objects(bus: "dahdi_spans").map { span in
@@ -21,7 +32,23 @@ public struct SysfsDirectoryReader: Sendable {
             moduleLoaded: system_isDirectory(module),
             moduleVersion: SysfsValue.string(try? system_readSmallFile(joinPath(module, "version")).get()),
             autoAssignSpans: SysfsValue.bool(try? system_readSmallFile(joinPath(module, "parameters/auto_assign_spans")).get()),
-            devices: devices, spans: spans, channels: objects(bus: "dahdi_channels"))
+            devices: devices, spans: spans, channels: [])
+    }
+
+    /// The channels, each read only for what `known` (the DAHDI_GET_PARAMS readings) lacks: `ec_factory`,
+    /// `ec_state` when there is a factory, and `in_use` (2 or 3 files per channel instead of 9). A channel device
+    /// whose span and position no reading has (e.g. its GET_PARAMS failed) is read in full.
+    public func readChannels(known: [ChannelParams]) -> [SysfsChannel] {
+        var byPosition: [Int: Int] = [:]
+        byPosition.reserveCapacity(known.count)
+        for params in known { byPosition[params.span << 16 | params.position] = params.channel }
+        return objects(bus: "dahdi_channels").compactMap { object -> SysfsChannel? in
+            if let (span, position) = SysfsSnapshotBuilder.spanAndPosition(fromChannelDeviceName: object.name),
+               let number = byPosition[span << 16 | position] {
+                return SysfsSnapshotBuilder.channelBeyondParams(object, number: number)
+            }
+            return SysfsSnapshotBuilder.channel(object)
+        }.sorted { $0.channel < $1.channel }
     }
 
     private func objects(bus: String) -> [SysfsObject] {
@@ -30,7 +57,7 @@ public struct SysfsDirectoryReader: Sendable {
         return names.map { name in
             let path = joinPath(directory, name)
             return SysfsObject(name: name, parentName: nil) { attribute in
-                try? system_readSmallFile(joinPath(path, attribute)).get()
+                try? system_readAttribute(joinPath(path, attribute)).get()
             }
         }
     }

@@ -89,6 +89,28 @@ package func system_readSmallFile(_ path: String, limit: Int = 64 * 1024) -> Res
     return .success(String(decoding: bytes, as: UTF8.self))
 }
 
+/// A sysfs attribute (or another small file): open, one read(2) into a stack buffer, close. A sysfs attribute is
+/// at most a page and comes whole in one read, so there is no second read to see EOF; a file that fills the
+/// buffer is read on to its end like `system_readSmallFile`. Three syscalls and one String: a scan reads
+/// thousands of these.
+package func system_readAttribute(_ path: String) -> Result<String, SystemError> {
+    let fd: CInt
+    switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }) {
+    case .success(let value): fd = value
+    case .failure(let error): return .failure(error)
+    }
+    defer { close(fd) }
+    let size = 8192
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer -> Result<String, SystemError> in
+        var count: Int
+        repeat { count = read(fd, buffer.baseAddress, size) } while count < 0 && errno == EINTR
+        if count < 0 { return .failure(SystemError(errno: errno)) }
+        let first = String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+        guard count == size else { return .success(first) }
+        return system_readAll(fd, maxBytes: 64 * 1024 - size).map { first + String(decoding: $0, as: UTF8.self) }
+    }
+}
+
 /// Names in a directory (without . and ..), or the error.
 package func system_listDirectory(_ path: String) -> Result<[String], SystemError> {
     guard let dir = opendir(path) else { return .failure(SystemError(errno: errno)) }

@@ -8,11 +8,12 @@ import DoctorSystem
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Diagnose the box: what is wrong, the evidence, and the fix, ordered by root cause.",
         discussion: """
             Exit codes follow the monitoring-plugin convention, so check doubles as a Nagios/Icinga plugin: \
             0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a part could not be looked at, e.g. no permission).
-            """)
+            """).parsedDirectlyByDahdiDoctor()
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, nagios

@@ -3,6 +3,7 @@ import DoctorCore
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Explain a finding ID: what it means, why it happens, and how to fix it.",
         discussion: "Without an ID, lists every check in the catalogue.")
 

@@ -9,12 +9,13 @@ import DoctorSystem
 /// systemd timer. The metrics carry the health, so the exit code only says whether they were written.
 struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "metrics",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Observe and diagnose the box once and write the result as Prometheus metrics (node_exporter textfile).",
         discussion: """
             Writes <dir>/\(PrometheusTextfile.fileName) atomically (a temporary file in the same directory, fsync, \
             rename), or prints the metrics with --stdout. Exits 0 when written, whatever the box's health; \
             \(MetricsExit.cannotWrite) (EX_CANTCREAT) with one line on stderr when the file cannot be written.
-            """)
+            """).parsedDirectlyByDahdiDoctor()
 
     @OptionGroup var roots: RootOptions
     @OptionGroup var configOptions: ConfigOptions

@@ -8,13 +8,14 @@ import DoctorSystem
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Inventory every DAHDI device, span and channel (what dahdi_scan and lsdahdi show, in one place).",
         discussion: """
             Reads /dev/dahdi/ctl (DAHDI_GETVERSION, DAHDI_SPANSTAT, DAHDI_GET_PARAMS only; no channel is opened), \
             sysfs and /proc/dahdi, and lists the telephony cards on the PCI (libudev) and USB (libusb) buses with the \
             driver each needs and the one bound. Exit codes: 0 read; 69 DAHDI unavailable (driver not loaded, no control device, \
             no device, no span assigned); 77 permission denied on the control device.
-            """)
+            """).parsedDirectlyByDahdiDoctor()
 
     @OptionGroup var roots: RootOptions
 

@@ -7,6 +7,7 @@ import DoctorSystem
 /// `dahdi-doctor setup ...`: one-time changes to the box that dahdi-doctor needs. Today only `setup ami`.
 struct Setup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "setup",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Set up what dahdi-doctor needs on this box (the AMI monitoring user).",
         subcommands: [SetupAMI.self])
 }

@@ -9,6 +9,7 @@ import DoctorSystem
 /// exit codes, so it can replace `check` as a Nagios plugin on a box that runs the agent.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Show the running agent's latest report, as check does (same formats, same exit codes 0-3).",
         discussion: "Exits 3 with one line when the agent is not running or refuses this user.")
 

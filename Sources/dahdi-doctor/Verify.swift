@@ -13,6 +13,7 @@ enum VerifyExit {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",  // explicit: ArgumentParser otherwise derives it by reflection at every start
         abstract: "Check the box against a manifest of what it should be (install-time verification).",
         discussion: """
             Each expectation of the manifest (cards and their drivers and firmware, DAHDI devices, spans, channels, \

@@ -82,8 +82,9 @@ import Testing
                                      "--devfs-root", dev])
         #expect(result.status == 0 && result.stderr.isEmpty)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2)
-        for (line, kind) in zip(lines, ["ioctls", "full"]) {
+        #expect(lines.count == 6)
+        let kinds = ["ioctls", "full", "scan", "scan-json", "scan-json-foundation"]
+        for (line, kind) in zip(lines, kinds) {
             let fields = Dictionary(uniqueKeysWithValues: line.split(separator: " ").map {
                 let pair = $0.split(separator: "=", maxSplits: 1)
                 return (String(pair[0]), pair.count == 2 ? String(pair[1]) : "")
@@ -93,6 +94,12 @@ import Testing
             #expect(fields["failures"] == "2", "GETVERSION and the first SPANSTAT fail ENOTTY: \(line)")
             let times = ["min_us", "median_us", "p90_us"].compactMap { fields[$0].flatMap(Double.init) }
             #expect(times.count == 3 && times[0] <= times[1] && times[1] <= times[2], "\(line)")
+        }
+        // The parts of the scan pipelines, each a median in µs.
+        let phases = lines.last ?? ""
+        #expect(phases.hasPrefix("bench=phases "))
+        for part in ["sysfs", "proc", "ioctls", "sysfs-channels", "buses", "inventory", "text", "json", "json-foundation"] {
+            #expect(phases.contains(" \(part)_us="), "\(phases)")
         }
         let missing = try Binary.run(["scan", "--bench-reads", "1", "--sysfs-root", dev, "--procfs-root", dev, "--devfs-root", dev + "/none"])
         #expect(missing.stdout.hasPrefix("bench=ioctls reads=1 control=missing spans=0"))

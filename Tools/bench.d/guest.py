@@ -3,10 +3,11 @@
 box's system.conf, and writes $OUT/bench.json. Lab-only; see Tools/bench.
 
 Measures, all in this boot:
-  * whole process: `dahdi-doctor scan`, `dahdi-doctor scan --json`, `dahdi_scan`, `lsdahdi`, each run --runs times
-    (round robin, after one untimed warm-up run each), wall time from spawn to exit and the child's CPU time;
-  * in process: `dahdi-walk READS` (C floor: the same ioctls) and `dahdi-doctor scan --bench-reads READS`,
-    alternated --rounds times;
+  * whole process: `dahdi-doctor --version`, `scan`, `scan --json`, `check`, `check --json`, `dahdi_scan`, `lsdahdi`,
+    each run --runs times (round robin, after one untimed warm-up run each), wall time from spawn to exit and the
+    child's CPU time;
+  * in process: `dahdi-walk READS` (C floor: the same ioctls) and `dahdi-doctor scan --bench-reads READS` (ioctls,
+    full read, scan and scan --json pipelines, the parts), alternated --rounds times;
   * optionally the agent at rest for --agent-seconds: CPU share and resident memory from /proc/PID/{stat,status}.
 """
 import argparse
@@ -53,10 +54,15 @@ def parse_bench_lines(text):
     return out
 
 
-def whole_process(doctor, runs):
+def whole_process(doctor, runs, etc_root):
+    # `--version` is the floor of any dahdi-doctor command: exec, the dynamic loader, the Swift runtime and the
+    # argument parser, nothing read. `check` reads the box's etc/ as a technician's would be read.
     commands = {
+        "dahdi-doctor --version": [doctor, "--version"],
         "dahdi-doctor scan": [doctor, "scan"],
         "dahdi-doctor scan --json": [doctor, "scan", "--json"],
+        "dahdi-doctor check": [doctor, "check", "--etc-root", etc_root],
+        "dahdi-doctor check --json": [doctor, "check", "--json", "--etc-root", etc_root],
         "dahdi_scan": ["dahdi_scan"],
         "lsdahdi": ["lsdahdi"],
     }
@@ -72,7 +78,7 @@ def whole_process(doctor, runs):
             wall[name].append(w)
             cpu[name].append(c)
             status[name] = status[name] or rc
-    return {name: {"argv": " ".join(a if a != doctor else "dahdi-doctor" for a in argv),
+    return {name: {"argv": " ".join("dahdi-doctor" if a == doctor else "ETC" if a == etc_root else a for a in argv),
                    "wall_ms": summary(wall[name]), "cpu_ms": summary(cpu[name]), "rc": status[name]}
             for name, argv in commands.items()}
 
@@ -204,7 +210,7 @@ def main():
     result = {"label": a.label, "kernel": os.uname().release,
               "box": {"spans": len(spans), "channels": sum(len(s.get("channels", [])) for s in spans),
                       "alarms": sorted({s.get("alarm_summary", "?") for s in spans})},
-              "whole_process": whole_process(a.doctor, a.runs),
+              "whole_process": whole_process(a.doctor, a.runs, a.etc_root),
               "in_process": in_process(a.doctor, a.reads, a.rounds)}
     if a.agent_seconds > 0:
         result["agent"] = agent_at_rest(a.doctor, a.etc_root, a.agent_seconds, a.agent_interval,

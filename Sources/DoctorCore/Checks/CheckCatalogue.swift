@@ -11,7 +11,9 @@ public enum CheckCatalogue {
         ContainerChecks(), ExposureChecks(), LegacyChecks(), DriftChecks(),
     ]
 
-    public static var definitions: [CheckDefinition] { familyDefinitions.flatMap(\.1) }
+    /// Without the family names: `String(describing:)` of 29 types is a runtime conformance lookup each, which
+    /// every `check` paid for the correlation order (5 % of a 48-channel `check` under QEMU TCG).
+    public static var definitions: [CheckDefinition] { families.flatMap { type(of: $0).definitions } }
 
     public static func definition(id: String) -> CheckDefinition? {
         definitions.first { $0.id == id.lowercased() }
@@ -32,9 +34,8 @@ public enum CheckCatalogue {
         families.map { family in (String(describing: type(of: family)), type(of: family).definitions) }
     }
 
-    static var stageOrder: [String: Int] {
+    static let stageOrder: [String: Int] =
         Dictionary(definitions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    }
 }
 
 /// Runs every check on an observation and correlates the findings into a report. Pure.

@@ -6,6 +6,20 @@ public protocol DahdiControl: Sendable {
     func version() throws(SystemError) -> DriverVersion
     func spanStatus(_ span: Int) throws(SystemError) -> SpanStatus
     func channelParams(_ channel: Int) throws(SystemError) -> ChannelParams
+    /// DAHDI_GET_PARAMS for `channels` in order, each reading appended to `readings`, up to the first failure,
+    /// which is returned with its channel (nil when every channel was read). The default issues `channelParams(_:)`
+    /// one by one; `LinuxDahdiControl` does the same in one tight loop (no existential call and no Result per
+    /// channel), which is what the collector's walk costs over the C floor.
+    func channelParams(_ channels: Range<Int>, appendingTo readings: inout [ChannelParams]) -> (channel: Int, error: SystemError)?
+}
+
+extension DahdiControl {
+    public func channelParams(_ channels: Range<Int>, appendingTo readings: inout [ChannelParams]) -> (channel: Int, error: SystemError)? {
+        for channel in channels {
+            do { readings.append(try channelParams(channel)) } catch { return (channel, error) }
+        }
+        return nil
+    }
 }
 
 /// Reads every span and channel through a `DahdiControl`, the way dahdi_scan walks them, and gathers the other
@@ -64,20 +78,21 @@ public struct DahdiCollector: Sendable {
         let sysBase = Dictionary(sysfs?.spans.compactMap { s in s.baseChannel.map { (s.number, $0) } } ?? [],
                                  uniquingKeysWith: { a, _ in a })
         var runningBase = 1
+        readings.channels.reserveCapacity(readings.spans.reduce(0) { $0 + max(0, Int($1.totalChannels)) })
         spanLoop: for status in readings.spans {
             let base = sysBase[status.number] ?? runningBase
             runningBase = base + Int(status.totalChannels)
             guard status.totalChannels > 0 else { continue }
-            for channel in base..<min(base + Int(status.totalChannels), Self.maxChannel + 1) {
-                do {
-                    readings.channels.append(try device.channelParams(channel))
-                } catch {
-                    if !error.isInvalidArgument {
-                        readings.failures.append(ReadFailure(source: "ioctl", what: "DAHDI_GET_PARAMS channel \(channel)",
-                                                             error: error))
-                        if error.endsTheWalk { break spanLoop }
-                    }
+            let end = min(base + Int(status.totalChannels), Self.maxChannel + 1)
+            var next = base
+            while next < end {
+                guard let (channel, error) = device.channelParams(next..<end, appendingTo: &readings.channels) else { break }
+                if !error.isInvalidArgument {
+                    readings.failures.append(ReadFailure(source: "ioctl", what: "DAHDI_GET_PARAMS channel \(channel)",
+                                                         error: error))
+                    if error.endsTheWalk { break spanLoop }
                 }
+                next = channel + 1
             }
         }
 

@@ -47,12 +47,16 @@ public enum SpanTypeAttribute {
     /// script that falls back either way must never read as "old name only"); `spantype` counts when it appears as
     /// a path component (`$device/spantype`), a quoted word (`sp_file="spantype"`) or a find pattern
     /// (`-name spantype`), so `$spantype` variables and `show_spantypes` functions do not.
+    static let oldNameBytes = Array(oldName.utf8)
+
     public static func namesRead(byScript text: String) -> [String] {
         var names: [String] = []
         var readsOld = false
         for raw in text.split(whereSeparator: { $0 == "\n" }) {
             let line = raw.drop { $0 == " " || $0 == "\t" }
             if line.hasPrefix("#") { continue }
+            // Most lines do not mention the attribute: a byte search rules them out before the Character search.
+            guard line.utf8.containsBytes(oldNameBytes) else { continue }
             var rest = line[...]
             while let range = rest.firstRange(of: oldName) {
                 let before = line[line.startIndex..<range.lowerBound]

@@ -122,7 +122,9 @@ public enum ProcDahdiParser {
     }
 
     static func counterLine(_ line: Substring) -> (Substring, Int)? {
-        guard let colon = line.lastIndex(of: ":"), let value = Int(line[line.index(after: colon)...].trimmingWhitespace())
+        // The label starts with a letter (checked below too): a channel line, which starts with its number, is
+        // ruled out before the search for the last colon (its name has colons).
+        guard line.first?.isLetter == true, let colon = line.lastIndex(of: ":"), let value = Int(line[line.index(after: colon)...].trimmingWhitespace())
         else { return nil }
         let label = line[..<colon]
         guard label.first?.isLetter == true, !label.contains(where: \.isNumber) || label.hasPrefix("CRC4") else {
@@ -132,7 +134,11 @@ public enum ProcDahdiParser {
     }
 
     /// `Signalling.kernelNames`, longest name first; sorted once, not for every channel line.
+    static let echoCancellerOpen = Array("(EC: ".utf8)
+
     static let longestFirstSignallingNames = Signalling.kernelNames.sorted { $0.1.count > $1.1.count }
+    /// The same names each followed by a space, built once (not per channel and name).
+    static let longestFirstSignallingPrefixes = longestFirstSignallingNames.map { ($0.0, $0.1, $0.1 + " ") }
 
     /// `  25 DYN/loc/1:1/1 FXOKS (In use) RED (EC: MG2 - INACTIVE) `
     static func parseChannel(_ line: Substring) -> ProcChannel? {
@@ -141,7 +147,10 @@ public enum ProcDahdiParser {
         let nameEnd = rest.firstIndex(of: " ") ?? rest.endIndex
         var channel = ProcChannel(channel: number, name: String(rest[..<nameEnd]))
         rest = rest[nameEnd...].trimmingWhitespace()
-        if let ecStart = rest.firstRange(of: "(EC: ") {
+        // Each Character search below is done only when the bytes are there: a Character match implies a byte
+        // match, and most lines have neither an echo canceller nor these flags (Character searches were most of a
+        // 992-channel scan's /proc time under QEMU TCG).
+        if rest.utf8.containsBytes(Self.echoCancellerOpen), let ecStart = rest.firstRange(of: "(EC: ") {
             let inner = rest[ecStart.upperBound...].prefix { $0 != ")" }
             if let dash = inner.firstRange(of: " - ") {
                 channel.echoCanceller = String(inner[..<dash.lowerBound])
@@ -150,14 +159,16 @@ public enum ProcDahdiParser {
             rest = rest[..<ecStart.lowerBound].trimmingWhitespace()
         }
         // Signalling names may contain spaces ("SF (ToneOnly)"), so match the longest known name first.
-        if let match = longestFirstSignallingNames.first(where: { rest.hasPrefix($0.1 + " ") || rest == $0.1 }) {
+        if let match = longestFirstSignallingPrefixes.first(where: {
+            rest.utf8.starts(with: $0.1.utf8) && (rest.hasPrefix($0.2) || rest == $0.1)
+        }) {
             channel.signalling = match.0
             rest = rest.dropFirst(match.1.count).trimmingWhitespace()
         }
         var remaining = rest
         for (flag, apply) in [("(In use)", { (c: inout ProcChannel) in c.inUse = true }),
                               ("(no pcm)", { (c: inout ProcChannel) in c.noPcm = true })] {
-            if let range = remaining.firstRange(of: flag) {
+            if remaining.utf8.containsBytes(Array(flag.utf8)), let range = remaining.firstRange(of: flag) {
                 apply(&channel)
                 remaining = (remaining[..<range.lowerBound] + " " + remaining[range.upperBound...])[...]
             }
@@ -168,5 +179,19 @@ public enum ProcDahdiParser {
             else if alarmWords.contains(word) { channel.alarms.formUnion(SpanAlarms(kernelWords: word)) }
         }
         return channel
+    }
+}
+
+
+extension Substring.UTF8View {
+    /// Whether `needle` occurs in these bytes (a cheap test before a Character search for the same ASCII text).
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        var index = startIndex
+        while let start = self[index...].firstIndex(of: first) {
+            if self[start...].starts(with: needle) { return true }
+            index = self.index(after: start)
+        }
+        return false
     }
 }

@@ -53,6 +53,28 @@ public enum SysfsSnapshotBuilder {
             capabilities: read("sigcap").flatMap { Signalling.capabilities(sysfsText: $0) })
     }
 
+    /// A channel that DAHDI_GET_PARAMS already described (`number` is its channo): only the attributes the ioctl does
+    /// not carry. The kernel fills name, channo, chanpos, sig, sigcap and alarms of `struct dahdi_params` from the
+    /// same `struct dahdi_chan` fields the sysfs attributes print (dahdi-base.c `dahdi_ioctl_getparams`,
+    /// dahdi-sysfs-chan.c), so those six files would say nothing new. `ec_state` is empty unless there is an
+    /// `ec_factory`, so it is read only then.
+    public static func channelBeyondParams(_ object: SysfsObject, number: Int) -> SysfsChannel {
+        let read = object.attribute
+        let factory = SysfsValue.string(read("ec_factory"))
+        return SysfsChannel(
+            channel: number, echoCancellerFactory: factory,
+            echoCancellerActive: factory.map { $0.isEmpty } == false ? SysfsValue.echoCancellerActive(read("ec_state")) : nil,
+            inUse: SysfsValue.bool(read("in_use")))
+    }
+
+    /// `dahdi!chan!SSS!PPP` (dahdi-sysfs-chan.c names channel devices after span number and position): (span, position).
+    public static func spanAndPosition(fromChannelDeviceName name: String) -> (span: Int, position: Int)? {
+        let parts = name.split(separator: "!")
+        guard parts.count == 4, parts[0] == "dahdi", parts[1] == "chan", let span = Int(parts[2]),
+              let position = Int(parts[3]) else { return nil }
+        return (span, position)
+    }
+
     /// Channel devices are not numbered by name (`dahdi!chan!001!002` is span 1 position 2); only `channo` says.
     static func channelNumber(fromDeviceName name: String) -> Int? { nil }
 
