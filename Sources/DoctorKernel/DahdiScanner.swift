@@ -31,8 +31,9 @@ public struct DahdiScanner: Sendable {
         // way: 4.3 s against 0.8 s per read of 992 channels in the lab (Tools/bench). It remains for a /sys whose
         // DAHDI buses are not directories: umockdev testbeds list unknown buses under /sys/class only.
         //
-        // Channels are read last, and only for what DAHDI_GET_PARAMS did not already say (see
-        // `SysfsDirectoryReader.readChannels(known:)`): 9 files per channel were most of a scan's time under TCG.
+        // Channels are read last, and only for what neither DAHDI_GET_PARAMS nor their /proc/dahdi line already
+        // said (see `SysfsDirectoryReader.readChannels(known:describedByProc:)`): 9 files per channel were most of
+        // a scan's time under TCG, and 2-3 still were at 992 channels.
         let sysfs: SysfsSnapshot
         var directory: SysfsDirectoryReader?
         if roots.sysfs == "/sys", !system_isDirectory("/sys/bus/dahdi_spans/devices"),
@@ -51,7 +52,8 @@ public struct DahdiScanner: Sendable {
             .collect(control: control, sysfs: sysfsReadable ? sysfs : nil, proc: proc, pause: system_sleepOneSecond)
         mark("ioctls")
         if sysfsReadable, let directory, var snapshot = readings.sysfs {
-            snapshot.channels = directory.readChannels(known: readings.channels)
+            snapshot.channels = directory.readChannels(
+                known: readings.channels, describedByProc: ProcSpan.channelsDescribed(proc.spans, issues: proc.issues))
             snapshot.moduleLoaded = snapshot.moduleLoaded || !snapshot.channels.isEmpty
             readings.sysfs = snapshot
         }

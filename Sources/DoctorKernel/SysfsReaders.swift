@@ -36,15 +36,18 @@ public struct SysfsDirectoryReader: Sendable {
     }
 
     /// The channels, each read only for what `known` (the DAHDI_GET_PARAMS readings) lacks: `ec_factory`,
-    /// `ec_state` when there is a factory, and `in_use` (2 or 3 files per channel instead of 9). A channel device
-    /// whose span and position no reading has (e.g. its GET_PARAMS failed) is read in full.
-    public func readChannels(known: [ChannelParams]) -> [SysfsChannel] {
+    /// `ec_state` when there is a factory, and `in_use` (2 or 3 files per channel instead of 9); and not at all
+    /// when its /proc/dahdi line (`describedByProc`, see `ProcSpan.channelsDescribed`) said those already: then
+    /// only its number is listed. A channel device whose span and position no reading has (e.g. its GET_PARAMS
+    /// failed) is read in full.
+    public func readChannels(known: [ChannelParams], describedByProc: Set<Int> = []) -> [SysfsChannel] {
         var byPosition: [Int: Int] = [:]
         byPosition.reserveCapacity(known.count)
         for params in known { byPosition[params.span << 16 | params.position] = params.channel }
         return objects(bus: "dahdi_channels").compactMap { object -> SysfsChannel? in
             if let (span, position) = SysfsSnapshotBuilder.spanAndPosition(fromChannelDeviceName: object.name),
                let number = byPosition[span << 16 | position] {
+                if describedByProc.contains(number) { return SysfsChannel(channel: number) }
                 return SysfsSnapshotBuilder.channelBeyondParams(object, number: number)
             }
             return SysfsSnapshotBuilder.channel(object)

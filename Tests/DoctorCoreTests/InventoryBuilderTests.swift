@@ -129,3 +129,20 @@ import Testing
         #expect(span.channels.map(\.number) == [1, 2] && span.configuredChannels == 1)
     }
 }
+
+/// `scan` leaves a channel's sysfs `in_use`, `ec_factory` and `ec_state` unread when its /proc/dahdi line said them
+/// (`ProcSpan.channelsDescribed`): the inventory, and so every check and output built on it, must not change.
+@Suite struct InventoryFromProcLinesTests {
+    @Test(arguments: ["lab-healthy", "lab-red-yellow", "lab-inverted-signalling", "lab-demo"])
+    func sameInventoryWhenProcLinesStandInForSysfsFiles(_ name: String) throws {
+        let observation = try JSONOutput.decode(Observation.self, from: try Fixtures.read("observations/\(name).json"))
+        let readings = observation.dahdi
+        let described = ProcSpan.channelsDescribed(readings.proc, issues: readings.parseIssues)
+        var lean = readings
+        let full = try #require(readings.sysfs)
+        #expect(!described.isEmpty && full.channels.contains { described.contains($0.channel) })
+        lean.sysfs?.channels = full.channels.map { described.contains($0.channel) ? SysfsChannel(channel: $0.channel) : $0 }
+        #expect(lean != readings)
+        #expect(InventoryBuilder.build(lean, generator: "test") == InventoryBuilder.build(readings, generator: "test"))
+    }
+}

@@ -46,6 +46,45 @@ import Testing
         #expect(span.channels[23].signalling == nil)
     }
 
+    /// The real driver's /proc/dahdi lines say what sysfs `in_use`, `ec_factory` and `ec_state` say, channel by
+    /// channel: the reason `scan` opens none of those files for a channel its /proc line described.
+    @Test func procLinesSayWhatTheSkippedSysfsFilesSay() throws {
+        let full = SysfsDirectoryReader(root: root + "/sys").read()
+        let proc = ProcDahdiReader(root: root + "/proc").read()
+        let procChannels = Dictionary(uniqueKeysWithValues: proc.spans.flatMap(\.channels).map { ($0.channel, $0) })
+        #expect(full.channels.count == 48 && procChannels.count == 48)
+        for channel in full.channels {
+            let line = try #require(procChannels[channel.channel])
+            #expect(line.inUse == channel.inUse)
+            #expect((line.echoCanceller ?? "") == channel.echoCancellerFactory)
+            #expect(line.echoCancellerActive == channel.echoCancellerActive)
+        }
+    }
+
+    @Test func channelsDescribedByProcAreListedNotRead() throws {
+        let proc = ProcDahdiReader(root: root + "/proc").read()
+        let described = ProcSpan.channelsDescribed(proc.spans, issues: proc.issues)
+        #expect(described == Set(1...48))
+        // A parse issue in span 2's file: its channels are read from sysfs again.
+        let issue = ParseIssue(file: root + "/proc/dahdi/2", line: 3, text: "  25 DYN/loc/1:1/1 FXOKS (Odd)", message: "unknown word")
+        #expect(ProcSpan.channelsDescribed(proc.spans, issues: [issue]) == Set(1...24))
+
+        let reader = SysfsDirectoryReader(root: root + "/sys")
+        let full = reader.read().channels
+        let known = full.map { channel in
+            ChannelParams(channel: channel.channel, span: channel.channel <= 24 ? 1 : 2, position: channel.position ?? 0,
+                          signalling: channel.signalling ?? .none, capabilities: channel.capabilities ?? 0, name: channel.name ?? "")
+        }
+        let channels = reader.readChannels(known: known, describedByProc: Set(1...24))
+        #expect(channels.map(\.channel) == Array(1...48))
+        // Described: only the number; not described: the files GET_PARAMS does not carry.
+        #expect(channels[0] == SysfsChannel(channel: 1))
+        #expect(channels[0].inUse == nil && full[0].inUse == false)
+        #expect(channels[24].inUse == full[24].inUse && channels[24].inUse != nil)
+        #expect(channels[24].echoCancellerFactory == full[24].echoCancellerFactory && channels[24].echoCancellerFactory != nil)
+        #expect(channels[24].name == nil && channels[24].capabilities == nil && full[24].name != nil)
+    }
+
     @Test func missingRootsAreAbsencesNotErrors() {
         let snapshot = SysfsDirectoryReader(root: "/nonexistent/sys").read()
         #expect(!snapshot.moduleLoaded && snapshot.devices.isEmpty && snapshot.spans.isEmpty)

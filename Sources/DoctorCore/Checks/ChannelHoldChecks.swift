@@ -36,7 +36,9 @@ public struct ChannelHoldChecks: CheckFamily {
         let numbers = wanted.map(\.number)
         let runs = NumberRuns.runs(numbers).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
         let list = runs.prefix(8).joined(separator: ",") + (runs.count > 8 ? ",..." : "")
-        let source = context.observation.dahdi.sysfs != nil ? "sysfs channels/*/in_use" : "/proc/dahdi"
+        // sysfs `in_use` is read only for channels whose /proc/dahdi line did not already say it.
+        let fromSysfs = context.observation.dahdi.sysfs?.channels.contains { $0.inUse != nil } == true
+        let source = fromSysfs ? "sysfs channels/*/in_use" : "/proc/dahdi"
         var evidence = [Evidence("channels in use", "0 of \(wanted.count) (\(list))", source: source),
                         Evidence("chan_dahdi.conf", "\(listed.count) channel(s)", source: config.files.first ?? "chan_dahdi.conf")]
         // chan_dahdi.conf itself makes chan_dahdi decline to load: that is why nothing holds them.

@@ -29,6 +29,22 @@ public struct ProcSpan: Sendable, Hashable, Codable {
     }
 }
 
+extension ProcSpan {
+    /// The channels whose `/proc/dahdi/<span>` line was read from a file without any parse issue. Such a line
+    /// already says what sysfs `in_use`, `ec_factory` and `ec_state` would: the kernel prints `(In use)` and
+    /// `(EC: <factory> - ACTIVE|INACTIVE)` from the same `struct dahdi_chan` fields (dahdi-base.c `dahdi_seq_show`,
+    /// dahdi-sysfs-chan.c; DAHDI 2.6 to 3.4), so those files need not be opened for them. A span whose file had
+    /// an issue is left out whole: its channels are read from sysfs.
+    public static func channelsDescribed(_ spans: [ProcSpan], issues: [ParseIssue]) -> Set<Int> {
+        let troubled = Set(issues.compactMap { issue in issue.file.split(separator: "/").last.flatMap { Int($0) } })
+        var described = Set<Int>()
+        for span in spans where !troubled.contains(span.number) {
+            for channel in span.channels { described.insert(channel.channel) }
+        }
+        return described
+    }
+}
+
 public struct ProcChannel: Sendable, Hashable, Codable {
     public var channel: Int
     public var name: String
