@@ -6,13 +6,17 @@ import ArgumentParser
 /// which under QEMU TCG was about half of what `dahdi-doctor --version` cost and a third of a 48-channel `scan`
 /// (docs/benchmarks.md). The options, their parsing and validation are the same ArgumentParser definitions.
 ///
+/// Bare `dahdi-doctor` (no argument) is parsed as `check` the same way: the root would run its default subcommand.
+///
 /// Anything that does not parse this way (`--help`, a usage error, a validation failure, completion requests,
 /// options before the command) goes through the root as before, so every message, usage text and exit code is
 /// the root's. Errors thrown while running are reported by the root, as `main()` from the root does.
 extension DahdiDoctor {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let name = arguments.first, var command = parsedDirectly(name, Array(arguments.dropFirst())) {
+        // Bare `dahdi-doctor` is `check` (the default subcommand) with no options.
+        let name = arguments.first ?? Check.configuration.commandName!
+        if var command = parsedDirectly(name, Array(arguments.dropFirst())) {
             do {
                 try command.run()
             } catch {
