@@ -16,6 +16,10 @@ import ArgumentParser
 extension DahdiDoctor {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] {   // what the root prints for it, without building the command tree
+            print(DahdiDoctor.version)
+            return
+        }
         if arguments.first == Scan.configuration.commandName, let request = ScanRequest(exactly: Array(arguments.dropFirst())) {
             do {
                 try Scan.run(request)

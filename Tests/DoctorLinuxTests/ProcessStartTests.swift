@@ -109,3 +109,21 @@ private struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct VersionFastPathTests {
+    /// `dahdi-doctor --version` is answered before ArgumentParser builds the command tree: the same text and status.
+    @Test func theSameAsArgumentParsers() throws {
+        var argumentParsers = ""
+        do {
+            _ = try DahdiDoctor.parseAsRoot(["--version"])
+            Issue.record("--version parsed as a command")
+        } catch {
+            argumentParsers = DahdiDoctor.fullMessage(for: error)
+            #expect(DahdiDoctor.exitCode(for: error) == .success)
+        }
+        let result = try Binary.runTool(Binary.path, ["--version"], stdin: "")
+        #expect(result.status == 0)
+        #expect(result.stdout == argumentParsers + "\n")
+        #expect(result.stderr.isEmpty)
+    }
+}

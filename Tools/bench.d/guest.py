@@ -72,9 +72,11 @@ def whole_process(doctor, runs, etc_root):
         "dahdi_scan": ["dahdi_scan"],
         "lsdahdi": ["lsdahdi"],
         # process start, A/B in one boot: OpenSSL is loaded on first TLS use (dlopen); preloading it shows what
-        # loading it at every start (as when it was linked) costs. Bare `dahdi-doctor` is parsed as `check`
-        # directly; an option before the command makes ArgumentParser parse the same check from the root.
+        # loading it at every start (as when it was linked) costs. `scan` is read without ArgumentParser, the same
+        # scan with `--opt=value` through it. Bare `dahdi-doctor` is parsed as `check` directly; an option before
+        # the command makes ArgumentParser parse the same check from the root.
         "dahdi-doctor --version, OpenSSL preloaded": ["LD_PRELOAD=libssl.so.3", doctor, "--version"],
+        "dahdi-doctor scan --sysfs-root=/sys (ArgumentParser)": [doctor, "scan", "--sysfs-root=/sys"],
         "dahdi-doctor (bare: check)": [doctor],
         "dahdi-doctor --fs-root / (check, from the root)": [doctor, "--fs-root", "/"],
     }
