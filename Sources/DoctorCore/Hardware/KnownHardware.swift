@@ -66,44 +66,16 @@ extension KnownHardware {
 
     private static func pci(_ id: String, _ driver: String, _ kind: Kind, _ maker: String, _ model: String,
                             dropped: String? = nil) -> KnownHardware {
-        let (vendor, device, subVendor, subDevice) = tableID(id)
+        let (vendor, device, subVendor, subDevice) = parseID(id)!
         return KnownHardware(bus: .pci, vendor: vendor, device: device, subVendor: subVendor, subDevice: subDevice,
                              maker: maker, model: model, driver: driver, kind: kind, firmware: nil, supportDropped: dropped)
     }
 
     private static func usb(_ id: String, _ driver: String, _ kind: Kind, _ maker: String, _ model: String,
                             firmware: Firmware? = nil) -> KnownHardware {
-        let (vendor, device, _, _) = tableID(id)
+        let (vendor, device, _, _) = parseID(id)!
         return KnownHardware(bus: .usb, vendor: vendor, device: device, subVendor: nil, subDevice: nil, maker: maker,
                              model: model, driver: driver, kind: kind, firmware: firmware, supportDropped: nil)
-    }
-
-    /// An ID of the table itself: always four lowercase hex digits per number ("vvvv:dddd[/ssss[:ssss]]"), read on
-    /// bytes. Every `scan` builds the table on its first lookup, and parsing 129 IDs with `parseID` (lowercasing,
-    /// splitting) was 4 % of a 48-channel `scan` under QEMU TCG (docs/benchmarks.md, "Process start"). Equal to
-    /// `parseID` on every such ID (KnownHardwareTests); anything else in the table is a programming error.
-    static func tableID(_ id: String) -> (UInt16, UInt16, UInt16?, UInt16?) {
-        var numbers: [UInt16] = []
-        numbers.reserveCapacity(4)
-        var value: UInt16 = 0, digits = 0, separators: [UInt8] = []
-        for byte in id.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt16(byte - UInt8(ascii: "0")); digits += 1
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt16(byte - UInt8(ascii: "a") + 10); digits += 1
-            case UInt8(ascii: ":"), UInt8(ascii: "/"):
-                precondition(digits == 4, "malformed KnownHardware ID \(id)")
-                numbers.append(value); separators.append(byte); value = 0; digits = 0
-            default: preconditionFailure("malformed KnownHardware ID \(id)")
-            }
-        }
-        precondition(digits == 4, "malformed KnownHardware ID \(id)")
-        numbers.append(value)
-        switch separators {
-        case [UInt8(ascii: ":")]: return (numbers[0], numbers[1], nil, nil)
-        case [UInt8(ascii: ":"), UInt8(ascii: "/")]: return (numbers[0], numbers[1], numbers[2], nil)
-        case [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: ":")]: return (numbers[0], numbers[1], numbers[2], numbers[3])
-        default: preconditionFailure("malformed KnownHardware ID \(id)")
-        }
     }
 
     /// "vvvv:dddd[/svvv[:sddd]]" (hex, no 0x) into numbers; nil if malformed.
