@@ -33,6 +33,8 @@ public final class AgentSocketServer: Sendable {
     private let active = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let acceptThread = Mutex<pthread_t?>(nil)
+    /// Written by `stop()` to wake the accept loop, which otherwise sleeps in poll until a client connects.
+    private let wake: (read: CInt, write: CInt)
 
     /// Binds `path`: a dead agent's socket is replaced, a live agent's is never stolen, anything else at the path
     /// is left alone. The file gets `mode` (0660 by default) and, when given, `group`.
@@ -52,9 +54,15 @@ public final class AgentSocketServer: Sendable {
         case .stale:
             if case .failure(let error) = system_agentUnlink(path) { throw .failed(path: path, operation: "unlink", error: error) }
         }
+        switch system_agentWakePipe() {
+        case .success(let pipe): wake = pipe
+        case .failure(let error): throw .failed(path: path, operation: "pipe", error: error)
+        }
         switch system_agentListen(path, mode: mode, group: group) {
         case .success(let fd): listenFD = fd
-        case .failure(let error): throw error
+        case .failure(let error):
+            system_agentClose(wake.read); system_agentClose(wake.write)
+            throw error
         }
         self.path = path
         self.identity = system_agentFileIdentity(path)
@@ -71,12 +79,14 @@ public final class AgentSocketServer: Sendable {
         }
     }
 
-    /// Stops accepting (within the accept loop's 100 ms poll), closes the socket and removes its file if it is
+    /// Stops accepting (the accept loop is woken at once), closes the socket and removes its file if it is
     /// still the one this server created. Connections in flight finish on their own within their deadlines.
     public func stop() {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        system_agentWake(wake.write)
         if let thread = acceptThread.withLock({ $0 }) { system_agentJoin(thread) }
         system_agentClose(listenFD)
+        system_agentClose(wake.read); system_agentClose(wake.write)
         if let identity, system_agentFileIdentity(path) == identity { _ = system_agentUnlink(path) }
     }
 
@@ -84,7 +94,7 @@ public final class AgentSocketServer: Sendable {
 
     private func acceptLoop() {
         while !stopping.load(ordering: .sequentiallyConsistent) {
-            guard case .success(let accepted) = system_agentAccept(listenFD, milliseconds: 100), let client = accepted else { continue }
+            guard case .success(let accepted) = system_agentAccept(listenFD, wake: wake.read, milliseconds: 60_000), let client = accepted else { continue }
             guard claimSlot() else {
                 reject(client, .error(503, "too many connections"))
                 continue

@@ -110,23 +110,23 @@ func system_agentListen(_ path: String, mode: UInt32, group: UInt32?) -> Result<
     return .success(fd)
 }
 
-/// Waits up to `milliseconds` for a connection; nil on timeout.
-func system_agentAccept(_ fd: CInt, milliseconds: CInt) -> Result<CInt?, SystemError> {
-    switch system_poll(fd, for: .readable, milliseconds: milliseconds) {
-    case .failure(let error): return .failure(error)
-    case .success(false): return .success(nil)
-    case .success(true):
-        // accept4 needs _GNU_SOURCE, which Glibc's Swift module does not define; the agent never execs, so
-        // setting FD_CLOEXEC right after is enough.
-        let client = accept(fd, nil, nil)
-        if client >= 0 {
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            return .success(client)
-        }
-        // The client may have gone between poll and accept; none of these concerns the listening socket.
-        if [EAGAIN, EINTR, ECONNABORTED, EPROTO, EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { return .success(nil) }
-        return .failure(agentErrno())
+/// Waits up to `milliseconds` for a client on `fd` or a byte on `wake` (then nil, the byte left for the caller's
+/// stop flag to explain), and accepts the client.
+func system_agentAccept(_ fd: CInt, wake: CInt, milliseconds: CInt) -> Result<CInt?, SystemError> {
+    var entries = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+    let count = poll(&entries, 2, milliseconds)
+    if count < 0 { return errno == EINTR ? .success(nil) : .failure(agentErrno()) }
+    if count == 0 || entries[0].revents == 0 { return .success(nil) }
+    // accept4 needs _GNU_SOURCE, which Glibc's Swift module does not define; the agent never execs, so
+    // setting FD_CLOEXEC right after is enough.
+    let client = accept(fd, nil, nil)
+    if client >= 0 {
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+        return .success(client)
     }
+    // The client may have gone between poll and accept; none of these concerns the listening socket.
+    if [EAGAIN, EINTR, ECONNABORTED, EPROTO, EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { return .success(nil) }
+    return .failure(agentErrno())
 }
 
 /// SO_PEERCRED: the pid, uid and gid of the process that connected, as the kernel recorded them at connect().
@@ -247,9 +247,12 @@ func system_agentEffectiveUID() -> UInt32 { geteuid() }
 
 func system_agentJoin(_ thread: pthread_t) { _ = pthread_join(thread, nil) }
 
-/// SIGTERM and SIGINT, blocked in every thread and taken synchronously with sigtimedwait: the wait between runs
-/// is the one place the agent learns of them, so a signal never interrupts a half-written textfile or response.
+/// SIGTERM and SIGINT (stop), and SIGHUP (reload the settings), blocked in every thread and taken synchronously
+/// with sigtimedwait: the wait between runs is the one place the agent learns of them, so a signal never
+/// interrupts a half-written textfile or response.
 public struct ShutdownSignals: Sendable {
+    public static let hangup = SIGHUP
+
     /// Blocks the signals for this thread and every thread it starts afterwards; call first thing in main. Also
     /// ignores SIGPIPE: a client that hangs up must not kill the agent.
     public static func block() -> ShutdownSignals {
@@ -257,17 +260,19 @@ public struct ShutdownSignals: Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         signal(SIGPIPE, SIG_IGN)
         return ShutdownSignals()
     }
 
-    /// Waits up to `seconds` for SIGTERM or SIGINT; the signal number, or nil when the time ran out.
+    /// Waits up to `seconds` for SIGTERM, SIGINT or SIGHUP; the signal number, or nil when the time ran out.
     public func wait(seconds: Double) -> Int32? {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         let deadline = system_monotonicSeconds() + max(0, seconds)
         while true {
             let left = max(0, deadline - system_monotonicSeconds())

@@ -57,7 +57,8 @@ public final class HotplugMonitor: Sendable {
             let (udev, monitor) = handles.value
             defer { udev_monitor_unref(monitor); udev_unref(udev) }
             while !stopping.load(ordering: .acquiring) {
-                guard case .success(true) = system_poll(fd, for: .readable, milliseconds: 1000) else { continue }
+                // Sleeps until an event; the timeout only bounds how long the thread outlives stop().
+                guard case .success(true) = system_poll(fd, for: .readable, milliseconds: 10_000) else { continue }
                 while let device = udev_monitor_receive_device(monitor) {
                     defer { udev_device_unref(device) }
                     let subsystem = udev_device_get_subsystem(device).map { String(cString: $0) } ?? ""

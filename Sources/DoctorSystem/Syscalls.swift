@@ -391,3 +391,11 @@ package func system_groupName(_ gid: UInt32) -> String? {
     guard getgrgid_r(gid_t(gid), &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name else { return nil }
     return String(cString: name)
 }
+
+/// glibc's malloc_trim(0): returns the heap's free pages to the kernel (the agent calls it after a full read,
+/// whose transient allocations would otherwise stay resident). Looked up at run time: absent on musl.
+package func system_releaseFreeMemory() {
+    typealias Trim = @convention(c) (Int) -> CInt
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+    _ = unsafeBitCast(symbol, to: Trim.self)(0)
+}

@@ -14,7 +14,10 @@ struct Agent: ParsableCommand {
         discussion: """
             Endpoints: GET /v1/health (200 when OK, else 503), /v1/report, /v1/events, /metrics. Root and the \
             agent's own user may always read the socket; others need --allow-uid, --allow-gid or membership of \
-            --socket-group (checked with SO_PEERCRED and SO_PEERGROUPS). SIGTERM or SIGINT stops it within moments, removing the socket; exit 0.
+            --socket-group (checked with SO_PEERCRED and SO_PEERGROUPS). SIGTERM or SIGINT stops it within moments, removing the socket; exit 0. SIGHUP \
+            reloads the settings file (a bad one keeps the old settings, with one line naming file:line). The ioctls are \
+            read every --interval; sysfs, /proc/dahdi, the configuration files and the buses on an inotify or device \
+            event, when the ioctls show a new structure, and every --full-read-interval.
             """)
 
     static let defaultSocket = "/run/dahdi-doctor/doctor.sock"
@@ -64,9 +67,20 @@ struct Agent: ParsableCommand {
     @Flag(name: .customLong("no-hotplug"), help: "Do not listen to udev/kernel device events.")
     var noHotplug = false
 
+    @Option(name: .customLong("full-read-interval"), help: """
+        Seconds between full reads (sysfs, /proc/dahdi, configuration and Asterisk setup files, PCI/USB buses) when \
+        no inotify or device event asked for one sooner; the report and the textfile are refreshed at least every \
+        minute, or this often if shorter.
+        """)
+    var fullReadInterval: Double = 60
+
+    @Flag(name: .customLong("no-watch"), help: "Do not watch the configuration directories (inotify); edits are then seen by the next full read.")
+    var noWatch = false
+
     func validate() throws {
         for (name, value) in [("--interval", interval), ("--gateway-interval", gatewayInterval), ("--ami-resync", amiResync),
-                              ("--rate-window", rateWindow), ("--kernel-deadline", kernelDeadline), ("--gateway-deadline", gatewayDeadline)] {
+                              ("--rate-window", rateWindow), ("--kernel-deadline", kernelDeadline), ("--gateway-deadline", gatewayDeadline),
+                              ("--full-read-interval", fullReadInterval)] {
             guard value >= 0.1 && value <= 86400 else { throw ValidationError("\(name) must be between 0.1 and 86400 seconds") }
         }
     }
@@ -75,8 +89,8 @@ struct Agent: ParsableCommand {
         // First, before any thread exists, so every thread inherits the blocked mask.
         let signals = ShutdownSignals.block()
         let generator = "dahdi-doctor \(DahdiDoctor.version)"
-        // Read once: edit dahdi-doctor.toml, then restart the agent.
-        let settings = try configOptions.loadSettings()
+        // Read at start and again on SIGHUP (a bad file then keeps these settings).
+        let live = LiveSettings(try configOptions.loadSettings(), options: configOptions, ami: amiOptions, generator: generator)
         var group: UInt32?
         if let socketGroup {
             guard let gid = AgentHost.groupID(socketGroup) else {
@@ -85,22 +99,21 @@ struct Agent: ParsableCommand {
             }
             group = gid
         }
-        let gatewayEndpoints = Array(Set(settings.gateways.compactMap(\.endpoint) + configOptions.gatewayEndpoints)).sorted()
-        let amiPlan = amiOptions.plan(settings.ami, gatewayEndpoints: gatewayEndpoints)
-        let probeGateways = !noGateways && !settings.gateways.isEmpty
+        let initial = live.current
+        let probeGateways = !noGateways && !initial.settings.gateways.isEmpty
 
         var schedules = [SourceSchedule(name: SourceSchedule.kernelName, intervalSeconds: interval, deadlineSeconds: kernelDeadline)]
-        if case .ready(let reader) = amiPlan {
+        if case .ready(let reader) = initial.amiPlan {
             schedules.append(SourceSchedule(name: SourceSchedule.amiName, intervalSeconds: amiResync,
                                             deadlineSeconds: reader.timeouts.overall.inSeconds + 5))
-        } else if case .unusable = amiPlan {
+        } else if case .unusable = initial.amiPlan {
             schedules.append(SourceSchedule(name: SourceSchedule.amiName, intervalSeconds: amiResync, deadlineSeconds: 5))
         }
         if probeGateways {
             schedules.append(SourceSchedule(name: SourceSchedule.gatewaysName, intervalSeconds: gatewayInterval, deadlineSeconds: gatewayDeadline))
         }
         let runtime = AgentRuntime(generator: generator, schedules: schedules, rateWindowSeconds: rateWindow,
-                                   textfileDirectory: textfileDirectory)
+                                   textfileDirectory: textfileDirectory, refreshSeconds: min(60, fullReadInterval))
 
         // The socket's group may read it: the file mode lets its members connect, and the policy agrees.
         let policy = PeerAccessPolicy(allowedUIDs: Set(allowUIDs), allowedGIDs: Set(allowGIDs + (group.map { [$0] } ?? [])),
@@ -119,27 +132,58 @@ struct Agent: ParsableCommand {
         defer { server.stop() }
 
         let loops: [SourceLoop]
-        let watcher: AMIEventWatcher?
+        let amiWatcher = Mutex<AMIEventWatcher?>(nil)
+        var startAMIWatcher: (@Sendable () -> Void)?
         let hotplug = HotplugMonitor()
+        var configWatcher: ConfigWatcher?
         do {
             let roots = self.roots.dahdiRoots, etcRoot = configOptions.etcRoot, fsRoot = self.roots.fsRoot
-            let monitoringUser = amiOptions.monitoringUser(settings.ami)
             // The PCI/USB inventory changes only with a device event: enumerated at start, on hotplug, and once a
             // minute in case an event was missed (or every read when there are no hotplug events at all).
             let hardware = HardwareCache()
+            let tiers = TierState(fullReadInterval: fullReadInterval)
+            if !noWatch {
+                do {
+                    configWatcher = try ConfigWatcher(directories: ConfigWatcher.agentDirectories(
+                        etcRoot: etcRoot, settingsFile: configOptions.config))
+                } catch {
+                    printError("dahdi-doctor: agent: no inotify (\(error)); configuration edits are seen by the full read every \(fullReadInterval) s")
+                }
+            }
+            let watcher = configWatcher
             let kernel = try SourceLoop(schedule: schedules[0]) { trigger in
+                // Configuration edits are not journalled (a FreePBX "Apply Config" rewrites dozens of files);
+                // /v1/health's last_trigger names them.
                 if trigger.hasPrefix("hotplug") { printError("dahdi-doctor: agent: rescanning after \(trigger)") }
+                var readFully = false
+                // A full read's transient allocations (every sysfs attribute as a string) go back to the kernel
+                // once it is composed, so the resident size does not creep with each one.
+                defer { if readFully { system_releaseFreeMemory() } }
                 runtime.read(SourceSchedule.kernelName, trigger: trigger) {
                     let now = Clock.monotonic()
-                    let known = trigger.hasPrefix("hotplug") ? nil : hardware.inventory(now: now)
-                    // /lib/modules, DKMS and the kernel log: read when the driver is missing, and on the full reads
-                    // that are not hotplug (start, once a minute), not on every fast cycle nor in a hotplug storm.
-                    let full = known == nil && !trigger.hasPrefix("hotplug")
-                    var observed = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: monitoringUser,
-                                            kernelModules: full ? .always : .whenDriverMissing)
-                        .observe(generator: generator, interval: nil, knownHardware: known)
-                    if known == nil { hardware.store(observed.hardware, now: now) }
-                    observed.config.gatewayEndpoints = gatewayEndpoints
+                    let settings = live.current
+                    // Fast tier: the ioctls alone, merged into the last full read, unless something asked for a
+                    // full read or the ioctls show the box's structure changed.
+                    var (observed, fullReason) = tiers.fastRead(now: now, wall: Clock.wall()) {
+                        DahdiScanner(roots: roots).readControl()
+                    }
+                    if let fullReason {
+                        readFully = true
+                        if fullReason.hasPrefix("structure") { printError("dahdi-doctor: agent: full read: \(fullReason)") }
+                        let known = trigger.hasPrefix("hotplug") ? nil : hardware.inventory(now: now)
+                        // /lib/modules, DKMS and the kernel log: read when the driver is missing, at start and then
+                        // every ten minutes (parsing the kernel log is the costliest part of a full read on a big
+                        // box), not in a hotplug storm.
+                        let modules = !trigger.hasPrefix("hotplug") && tiers.kernelModulesDue(now: now)
+                        let observation = Observer(roots: roots, etcRoot: etcRoot, fsRoot: fsRoot, monitoringUser: settings.monitoringUser,
+                                                   kernelModules: modules ? .always : .whenDriverMissing)
+                            .observe(generator: generator, interval: nil, knownHardware: known)
+                        if known == nil { hardware.store(observation.hardware, now: now) }
+                        tiers.storeFull(observation, now: now)
+                        watcher?.ensureWatches()
+                        observed = observation
+                    }
+                    observed.config.gatewayEndpoints = settings.gatewayEndpoints
                     let part = KernelPart(observed)
                     return { $0.record(kernel: part) }
                 }
@@ -150,7 +194,7 @@ struct Agent: ParsableCommand {
                 let loop = try SourceLoop(schedule: schedule, minimumGap: 1) { trigger in
                     runtime.read(SourceSchedule.amiName, trigger: trigger) {
                         let asterisk: AsteriskObservation?
-                        switch amiPlan {
+                        switch live.current.amiPlan {
                         case .notAsked: asterisk = nil
                         case .unusable(let observation): asterisk = observation
                         case .ready(let reader): asterisk = reader.read()
@@ -162,14 +206,12 @@ struct Agent: ParsableCommand {
                 amiLoop = loop
             }
             var gatewayLoop: SourceLoop?
-            if let schedule = schedules.first(where: { $0.name == SourceSchedule.gatewaysName }) {
+            if schedules.contains(where: { $0.name == SourceSchedule.gatewaysName }) {
                 // OPTIONS every --gateway-interval; web status pages on each gateway's status_interval through kept
                 // sessions, and at once when OPTIONS or Asterisk's view of a contact changes.
-                let observer = GatewayObserver(gateways: settings.gateways, userAgent: generator.replacingSpace(),
-                                               poller: GatewayWebPoller())
-                let loop = try SourceLoop(schedule: schedule) { trigger in
+                let loop = try SourceLoop(schedule: schedules.first { $0.name == SourceSchedule.gatewaysName }!) { trigger in
                     runtime.read(SourceSchedule.gatewaysName, trigger: trigger) {
-                        let gateways = observer.observe(readStatusNow: trigger.hasPrefix(Self.contactChangeTrigger))
+                        let gateways = live.gatewayObserver().observe(readStatusNow: trigger.hasPrefix(Self.contactChangeTrigger))
                         return { $0.gateways = gateways }
                     }
                 }
@@ -177,40 +219,64 @@ struct Agent: ParsableCommand {
                 gatewayLoop = loop
             }
             loops = all
-            if case .ready(let reader) = amiPlan, let amiLoop {
+            if let amiLoop {
                 let gatewayLoop = gatewayLoop
-                let amiWatcher = AMIEventWatcher(endpoint: reader.endpoint, credentials: reader.credentials, timeouts: reader.timeouts)
-                let everConnected = Atomic<Bool>(false)
-                let lastLoss = Mutex<String?>(nil)
-                try amiWatcher.start { notice in
-                    switch notice {
-                    case .event(let name):
-                        amiLoop.trigger("ami event \(name)")
-                        if name == "ContactStatus" { gatewayLoop?.trigger("\(Self.contactChangeTrigger) \(name)") }
-                    case .connected:
-                        // After a loss, what changed meanwhile was missed: read again.
-                        lastLoss.withLock { $0 = nil }
-                        if everConnected.exchange(true, ordering: .acquiringAndReleasing) {
-                            printError("dahdi-doctor: agent: AMI event session connected again")
-                            amiLoop.trigger("ami events reconnected")
+                // (Re)starts the standing AMI session for the current settings; SIGHUP calls it again.
+                startAMIWatcher = {
+                    let everConnected = Atomic<Bool>(false)
+                    let lastLoss = Mutex<String?>(nil)
+                    amiWatcher.withLock { current in
+                        current?.stop()
+                        current = nil
+                        guard case .ready(let reader) = live.current.amiPlan else { return }
+                        let watcher = AMIEventWatcher(endpoint: reader.endpoint, credentials: reader.credentials, timeouts: reader.timeouts)
+                        do {
+                            try watcher.start { notice in
+                                switch notice {
+                                case .event(let name):
+                                    amiLoop.trigger("ami event \(name)")
+                                    if name == "ContactStatus" { gatewayLoop?.trigger("\(Self.contactChangeTrigger) \(name)") }
+                                case .connected:
+                                    // After a loss, what changed meanwhile was missed: read again.
+                                    lastLoss.withLock { $0 = nil }
+                                    if everConnected.exchange(true, ordering: .acquiringAndReleasing) {
+                                        printError("dahdi-doctor: agent: AMI event session connected again")
+                                        amiLoop.trigger("ami events reconnected")
+                                    }
+                                case .lost(let reason):
+                                    // Once per outage and reason, not on every reconnect attempt.
+                                    let isNew = lastLoss.withLock { last in defer { last = reason }; return last != reason }
+                                    if isNew { printError("dahdi-doctor: agent: AMI event session lost: \(reason)") }
+                                    amiLoop.trigger("ami event session lost")
+                                }
+                            }
+                            current = watcher
+                        } catch {
+                            printError("dahdi-doctor: agent: cannot start the AMI event session: \(error)")
                         }
-                    case .lost(let reason):
-                        // Once per outage and reason, not on every reconnect attempt.
-                        let isNew = lastLoss.withLock { last in defer { last = reason }; return last != reason }
-                        if isNew { printError("dahdi-doctor: agent: AMI event session lost: \(reason)") }
-                        amiLoop.trigger("ami event session lost")
                     }
                 }
-                watcher = amiWatcher
-            } else {
-                watcher = nil
+                startAMIWatcher?()
             }
             if !noHotplug {
                 do {
-                    try hotplug.start { event in kernel.trigger(event.description) }
+                    try hotplug.start { event in
+                        tiers.requestFullRead()
+                        kernel.trigger(event.description)
+                    }
                     hardware.hotplugWorks.store(true, ordering: .releasing)
                 } catch {
                     printError("dahdi-doctor: agent: no hotplug events (\(hotplug.source) netlink: \(error)); rescanning every \(interval) s only")
+                }
+            }
+            if let watcher {
+                do {
+                    try watcher.start { reason in
+                        tiers.requestFullRead()
+                        kernel.trigger(reason)
+                    }
+                } catch {
+                    printError("dahdi-doctor: agent: cannot watch the configuration directories: \(error)")
                 }
             }
             for loop in loops { try loop.start() }
@@ -220,12 +286,17 @@ struct Agent: ParsableCommand {
         }
         defer {
             for loop in loops { loop.stop() }
-            watcher?.stop()
+            amiWatcher.withLock { $0?.stop() }
             hotplug.stop()
+            configWatcher?.stop()
         }
 
+        var hangupPending = false
         while !runtime.firstReadsSettled() {
-            if signals.wait(seconds: 0.05) != nil { return }
+            if let signal = signals.wait(seconds: 0.05) {
+                if signal == ShutdownSignals.hangup { hangupPending = true; continue }
+                return
+            }
         }
         runtime.compose(readDuration: 0)
         do { try server.start() } catch {
@@ -238,7 +309,16 @@ struct Agent: ParsableCommand {
         systemd.notify(["READY=1", "STATUS=serving \(socket)"])
         var lastPing = Clock.monotonic()
         let tick = min(1, systemd.watchdogPingInterval ?? 1)
-        while signals.wait(seconds: tick) == nil {
+        while true {
+            if let signal = hangupPending ? ShutdownSignals.hangup : signals.wait(seconds: tick) {
+                hangupPending = false
+                guard signal == ShutdownSignals.hangup else { break }
+                if live.reload(path: configOptions.config, ami: amiOptions) {
+                    startAMIWatcher?()
+                    for loop in loops { loop.trigger("settings reloaded") }
+                }
+                continue
+            }
             runtime.recheckDeadlines()
             if let ping = systemd.watchdogPingInterval, Clock.monotonic() - lastPing >= ping,
                !runtime.isOverdue(SourceSchedule.kernelName) {
@@ -249,6 +329,48 @@ struct Agent: ParsableCommand {
         systemd.notify(["STOPPING=1"])
     }
 }
+
+/// The kernel source's tiers: when the last full read was, and whether something asked for the next one.
+private final class TierState: Sendable {
+    let fullReadInterval: Double
+    private let full = Mutex<(observation: Observation, at: Double)?>(nil)
+    private let requested = Atomic<Bool>(true)
+    /// Monotonic time of the last read of /lib/modules, DKMS and the kernel log.
+    private let modulesReadAt = Mutex<Double?>(nil)
+    static let kernelModulesInterval = 600.0
+
+    init(fullReadInterval: Double) { self.fullReadInterval = fullReadInterval }
+
+    /// True (and noted) when the module tree and kernel log are due: never read, or ten minutes ago.
+    func kernelModulesDue(now: Double) -> Bool {
+        modulesReadAt.withLock { last in
+            guard last.map({ now - $0 >= Self.kernelModulesInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+    }
+
+    /// An inotify or device event: the next read is a full one.
+    func requestFullRead() { requested.store(true, ordering: .releasing) }
+
+    func storeFull(_ observation: Observation, now: Double) { full.withLock { $0 = (observation, now) } }
+
+    /// The fast tier's observation, or why a full read is due instead (then the observation is only a
+    /// placeholder the caller replaces).
+    func fastRead(now: Double, wall: Double, _ readControl: () -> DahdiReadings) -> (Observation, String?) {
+        let last = full.withLock { $0 }
+        let asked = requested.exchange(false, ordering: .acquiringAndReleasing)
+        guard let last else { return (Observation(generator: "", observedAt: wall, dahdi: DahdiReadings(control: .missing(path: ""))), "first read") }
+        if asked { return (last.observation, "asked") }
+        if now - last.at >= fullReadInterval { return (last.observation, "resync") }
+        let fast = readControl()
+        if let change = KernelTiers.structuralChange(from: last.observation.dahdi, to: fast) {
+            return (last.observation, "structure: \(change)")
+        }
+        return (KernelTiers.merge(full: last.observation, fast: fast, observedAt: wall), nil)
+    }
+}
+
 
 /// The agent's last PCI/USB inventory. Served from here while hotplug events are heard and the inventory is under
 /// a minute old; otherwise the buses are enumerated again.

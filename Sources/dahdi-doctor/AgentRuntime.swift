@@ -17,14 +17,23 @@ final class AgentRuntime: Sendable {
     private let activities: Mutex<[String: SourceActivity]>
     private let memory = Mutex(ComposeMemory())
 
+    /// The longest a report (and the textfile) may go without being recomposed while nothing changes, so
+    /// `generated_at`, `dahdi_doctor_last_run_timestamp_seconds` and the textfile's mtime still show a live agent.
+    let refreshSeconds: Double
+
     private struct ComposeMemory {
         var overdue: Set<String> = []
         var lastTextfileError: String?
+        /// The last diagnosed observation without its timestamps, and when (monotonic) it was diagnosed.
+        var lastInput: Observation?
+        var lastRunAt = -Double.infinity
     }
 
-    init(generator: String, schedules: [SourceSchedule], rateWindowSeconds: Double, textfileDirectory: String?) {
+    init(generator: String, schedules: [SourceSchedule], rateWindowSeconds: Double, textfileDirectory: String?,
+         refreshSeconds: Double = 60) {
         self.generator = generator
         self.textfileDirectory = textfileDirectory
+        self.refreshSeconds = refreshSeconds
         names = schedules.map(\.name)
         parts = Mutex(ObservationParts(rateWindowSeconds: rateWindowSeconds))
         activities = Mutex(Dictionary(uniqueKeysWithValues: schedules.map { ($0.name, SourceActivity($0)) }))
@@ -60,13 +69,39 @@ final class AgentRuntime: Sendable {
     }
 
     /// Builds the report from every source's latest answer, records it (transitions logged to the journal) and
-    /// writes the textfile. Serialised: two sources answering at once compose one after the other.
+    /// writes the textfile. Serialised: two sources answering at once compose one after the other. When the
+    /// observation equals the last diagnosed one but for its timestamps, and that one is younger than
+    /// `refreshSeconds`, only the sources' activity is updated: no diagnosis, no metrics, no textfile write.
     func compose(readDuration: Double) {
         memory.withLock { memory in
             let now = Clock.wall()
             let current = activities.withLock { all in names.compactMap { all[$0] } }
             guard let observation = parts.withLock({ $0.compose(generator: generator, activities: current, now: now) }) else { return }
             let started = Clock.monotonic()
+            let input = observation.withoutTimestamps
+            if input == memory.lastInput {
+                guard started - memory.lastRunAt >= refreshSeconds else {
+                    store.update(sources: current)
+                    // A textfile that could not be written is tried again on every read, not only on a change.
+                    if memory.lastTextfileError != nil, let metrics = store.snapshot().metrics {
+                        writeTextfile(metrics, memory: &memory)
+                    }
+                    return
+                }
+                // Unchanged for a minute: the same findings and series with the new time, written again, so the
+                // report's time, the timestamp metric and the textfile's mtime show a live agent.
+                let state = store.snapshot()
+                if var report = state.report, let metrics = state.metrics {
+                    report.observedAt = observation.observedAt
+                    let refreshed = PrometheusText.withLastRunTimestamp(metrics, observation.observedAt)
+                    _ = store.record(report, metrics: refreshed, runDuration: state.lastRunDuration, sources: current)
+                    memory.lastRunAt = started
+                    writeTextfile(refreshed, memory: &memory)
+                    return
+                }
+            }
+            memory.lastInput = input
+            memory.lastRunAt = started
             let report = Diagnosis.run(observation, generator: generator)
             let duration = readDuration + (Clock.monotonic() - started)
             let metrics = PrometheusText.render(observation: observation, report: report, runDurationSeconds: duration)
@@ -81,18 +116,22 @@ final class AgentRuntime: Sendable {
                 printError("dahdi-doctor: agent: (+\(transitions.count - logged.count) transition(s) of folded consequences, in /v1/events)")
             }
             memory.overdue = Set(observation.overdueSources?.map(\.name) ?? [])
-            guard let textfileDirectory else { return }
-            do {
-                try PrometheusTextfile.write(metrics, directory: textfileDirectory)
-                if memory.lastTextfileError != nil { printError("dahdi-doctor: agent: metrics are written again to \(textfileDirectory)") }
-                memory.lastTextfileError = nil
-            } catch {
-                // Once per distinct failure, not every five seconds; the last good textfile stays in place.
-                if memory.lastTextfileError != "\(error)" {
-                    printError("dahdi-doctor: agent: cannot write metrics: \(error)")
-                }
-                memory.lastTextfileError = "\(error)"
+            writeTextfile(metrics, memory: &memory)
+        }
+    }
+
+    private func writeTextfile(_ metrics: String, memory: inout ComposeMemory) {
+        guard let textfileDirectory else { return }
+        do {
+            try PrometheusTextfile.write(metrics, directory: textfileDirectory)
+            if memory.lastTextfileError != nil { printError("dahdi-doctor: agent: metrics are written again to \(textfileDirectory)") }
+            memory.lastTextfileError = nil
+        } catch {
+            // Once per distinct failure, not every five seconds; the last good textfile stays in place.
+            if memory.lastTextfileError != "\(error)" {
+                printError("dahdi-doctor: agent: cannot write metrics: \(error)")
             }
+            memory.lastTextfileError = "\(error)"
         }
     }
 }
@@ -104,6 +143,8 @@ final class AgentStateStore: Sendable {
     func snapshot() -> AgentState { state.withLock { $0 } }
 
     /// Records a report; returns the transitions it caused and the keys of the root findings before and after it.
+    func update(sources: [SourceActivity]) { state.withLock { $0.update(sources: sources) } }
+
     func record(_ report: Report, metrics: String, runDuration: Double, sources: [SourceActivity]) -> ([Transition], Set<String>) {
         state.withLock { state in
             var roots = Set(state.report?.findings.map(\.key) ?? [])

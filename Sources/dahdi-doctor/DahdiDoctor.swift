@@ -56,16 +56,25 @@ struct ConfigOptions: ParsableArguments {
 
 /// Reads the settings file at `path` (absent: the defaults), or exits 3 naming the file, line and key.
 func loadDoctorSettings(_ path: String) throws -> DoctorSettings {
+    switch readDoctorSettings(path) {
+    case .success(let settings): return settings
+    case .failure(let problem):
+        printError("dahdi-doctor: \(problem.message)")
+        throw ExitCode(3)
+    }
+}
+
+/// Why the settings file could not be used, as one line: "cannot read FILE: ..." or "FILE: line N: ...".
+struct SettingsProblem: Error {
+    var message: String
+}
+
+/// The settings file at `path` (absent: the defaults), or why it cannot be used.
+func readDoctorSettings(_ path: String) -> Result<DoctorSettings, SettingsProblem> {
     let text: String
     do { text = try FileIO.read(path, limit: 1 << 20) } catch {
-        if error.isNotFound { return DoctorSettings() }
-        printError("dahdi-doctor: cannot read \(path): \(error)")
-        throw ExitCode(3)
+        if error.isNotFound { return .success(DoctorSettings()) }
+        return .failure(SettingsProblem(message: "cannot read \(path): \(error)"))
     }
-    switch SettingsParser.parse(text, file: path) {
-    case .success(let settings): return settings
-    case .failure(let error):
-        printError("dahdi-doctor: \(error)")
-        throw ExitCode(3)
-    }
+    return SettingsParser.parse(text, file: path).mapError { SettingsProblem(message: "\($0)") }
 }

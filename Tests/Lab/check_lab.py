@@ -815,6 +815,13 @@ def check_agent(checks, out):
     checks.eq("no span alarm while the link is wired", [i for i in root_ids(healthy) if i.startswith("span-")], [])
     checks.eq("the alarms clear again", [i for i in root_ids(reports["3-healthy-again"]) if i.startswith("span-")], [])
     checks.eq("the red textfile says span 1 red", prom_value(read(out, "agent-2-red.prom"), 'dahdi_span_alarm{span="1",alarm="red"}'), 1.0)
+    # Within one interval (1 s here) plus one read and one poll: 3 s leaves room for a loaded 2-core CI box.
+    latency = json.loads(read(out, "agent-red-latency.json"))
+    for name in ("report", "textfile"):
+        after = latency.get(f"{name}_after_s")
+        checks.true(f"span 1 RED reaches the {name} within one interval of the kernel saying so",
+                    after is not None and after <= 3.0, str(latency))
+    checks.eq("/v1/health is CRITICAL when the report shows RED", latency.get("health_status"), "CRITICAL")
     checks.eq("the healthy textfile says span 1 not red",
               prom_value(read(out, "agent-1-healthy.prom"), 'dahdi_span_alarm{span="1",alarm="red"}'), 0.0)
     unloaded = reports["4-unloaded"]

@@ -138,12 +138,29 @@ def proc_sample(pid):
             "box_idle": cpu[3] + cpu[4], "box_total": sum(cpu[:8])}
 
 
-def agent_at_rest(doctor, etc_root, seconds, interval):
+def agent_profile(pid, seconds, out):
+    """perf (cpu-clock, frame-pointer call graphs) on the running agent for `seconds`; the flat and the caller
+    views go to $OUT/agent-perf*.txt (Swift names still mangled: Tools/bench demangles them on the host)."""
+    data = os.path.join("/tmp", "agent-perf.data")
+    rec = subprocess.run(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-o", data, "-p", str(pid),
+                          "--", "sleep", str(seconds)], capture_output=True, text=True)
+    if rec.returncode != 0:
+        return {"error": rec.stderr.strip()[-500:]}
+    for name, extra in (("agent-perf.txt", ["--no-children", "--sort", "dso,sym", "-g", "none"]),
+                        ("agent-perf-callers.txt", ["--children", "--sort", "sym", "-g", "caller,0.5,callee", "--percent-limit", "2"])):
+        with open(os.path.join(out, name), "w") as f:
+            subprocess.run(["perf", "report", "-i", data, "--stdio"] + extra, stdout=f, stderr=subprocess.STDOUT)
+    return {"seconds": seconds, "files": ["agent-perf.txt", "agent-perf-callers.txt"]}
+
+
+def agent_at_rest(doctor, etc_root, seconds, interval, profile_seconds=0, out="/tmp"):
     sock = "/run/dahdi-doctor-bench/doctor.sock"
     argv = [doctor, "agent", "--socket", sock, "--interval", str(interval), "--etc-root", etc_root,
             "--config", "/nonexistent/dahdi-doctor.toml", "--no-gateways", "--no-ami"]
     t0 = time.monotonic()
-    agent = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The journal to a file (a pipe nobody reads would block the agent once full): $OUT/agent-at-rest.log.
+    log = open(os.path.join(out, "agent-at-rest.log"), "wb")
+    agent = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
     ready = None
     while time.monotonic() - t0 < 60:
         try:
@@ -154,13 +171,15 @@ def agent_at_rest(doctor, etc_root, seconds, interval):
             time.sleep(0.1)
     if ready is None:
         agent.kill()
-        raise SystemExit("agent did not answer within 60 s: " + agent.stderr.read().decode(errors="replace"))
+        raise SystemExit("agent did not answer within 60 s; see agent-at-rest.log")
     time.sleep(1)   # past the first run
     samples = [proc_sample(agent.pid)]
     while samples[-1]["t"] - samples[0]["t"] < seconds:
         time.sleep(1)
         samples.append(proc_sample(agent.pid))
     report = http_get(sock, "/v1/report")
+    # Profiled after the measured window, so perf's own cost is not in the CPU share.
+    profile = agent_profile(agent.pid, profile_seconds, out) if profile_seconds > 0 else None
     agent.terminate()
     rc = agent.wait(timeout=30)
     first, last = samples[0], samples[-1]
@@ -176,9 +195,14 @@ def agent_at_rest(doctor, etc_root, seconds, interval):
             "cpu_share": (last["ticks"] - first["ticks"]) / CLK_TCK / elapsed,
             "cpu_s": (last["ticks"] - first["ticks"]) / CLK_TCK,
             "rss_kib_first": rss[0], "rss_kib_last": rss[-1], "rss_kib_min": min(rss), "rss_kib_max": max(rss),
+            # Growth: the last minute's mean against the first minute's (single samples jitter by a page or two).
+            "rss_kib_growth": round(statistics.fmean(rss[-60:]) - statistics.fmean(rss[:60])),
+            "profile": profile,
             "hwm_kib": last["hwm_kib"], "threads": last["threads"],
             "box_busy_share": 1 - (last["box_idle"] - first["box_idle"]) / max(1, last["box_total"] - first["box_total"]),
-            "report_summary": summary_line, "exit": rc}
+            "report_summary": summary_line, "exit": rc,
+            # CPU ticks (1/CLK_TCK s) used in each second of the window: a full read stands out as a spike.
+            "cpu_ticks_per_second": [b["ticks"] - a["ticks"] for a, b in zip(samples, samples[1:])]}
 
 
 def main():
@@ -190,6 +214,7 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--agent-seconds", type=float, default=0)
     p.add_argument("--agent-interval", type=float, default=5)
+    p.add_argument("--agent-profile", type=float, default=0, help="seconds of perf on the agent after the measurement")
     p.add_argument("--etc-root", required=True)
     p.add_argument("--out", required=True)
     a = p.parse_args()
@@ -202,7 +227,8 @@ def main():
               "whole_process": whole_process(a.doctor, a.runs, a.etc_root),
               "in_process": in_process(a.doctor, a.reads, a.rounds)}
     if a.agent_seconds > 0:
-        result["agent"] = agent_at_rest(a.doctor, a.etc_root, a.agent_seconds, a.agent_interval)
+        result["agent"] = agent_at_rest(a.doctor, a.etc_root, a.agent_seconds, a.agent_interval,
+                                        a.agent_profile, a.out)
     with open(os.path.join(a.out, "bench.json"), "w") as f:
         json.dump(result, f, indent=1)
     print(json.dumps(result["box"]))

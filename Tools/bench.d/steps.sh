@@ -6,7 +6,7 @@
 set -u
 
 . "$SCENARIO/common.sh" # rec, wait_alarms, DOCTOR
-. "$SCENARIO/bench.env" # LABEL SPANS CHANNELS RUNS READS ROUNDS AGENT_SECONDS ALARMS
+. "$SCENARIO/bench.env" # LABEL SPANS CHANNELS RUNS READS ROUNDS AGENT_SECONDS AGENT_PROFILE ALARMS
 
 [ -n "$DOCTOR" ] || { echo "no dahdi-doctor passed with --binary"; exit 1; }
 rec --merge dahdi_cfg dahdi_cfg.txt dahdi_cfg -c "$SCENARIO/system.conf" || exit 1
@@ -16,6 +16,7 @@ rec dahdi_scan dahdi_scan.txt dahdi_scan || exit 1
 spans=$(grep -c '^\[[0-9]*\]$' "$OUT/dahdi_scan.txt")
 [ "$spans" -eq "$SPANS" ] || { echo "dahdi_scan shows $spans spans, expected $SPANS"; exit 1; }
 rec guest bench-guest.txt python3 "$SCENARIO/guest.py" --doctor "$DOCTOR" --label "$LABEL" --runs "$RUNS" \
-	--reads "$READS" --rounds "$ROUNDS" --agent-seconds "$AGENT_SECONDS" --etc-root "$SCENARIO/etc" --out "$OUT" || exit 1
+	--reads "$READS" --rounds "$ROUNDS" --agent-seconds "$AGENT_SECONDS" \
+	--agent-profile "${AGENT_PROFILE:-0}" --etc-root "$SCENARIO/etc" --out "$OUT" || exit 1
 grep -q "\"channels\": $CHANNELS," "$OUT/bench-guest.txt" || { echo "dahdi-doctor scan did not see $CHANNELS channels"; exit 1; }
 exit 0

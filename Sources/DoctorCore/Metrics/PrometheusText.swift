@@ -238,3 +238,25 @@ public enum PrometheusText {
         return [up, rtt, status, registered, line]
     }
 }
+
+extension PrometheusText {
+    /// `text` (a rendering of this file's families) with `dahdi_doctor_last_run_timestamp_seconds` set to
+    /// `observedAt`: the agent's once-a-minute refresh of an unchanged report, without rendering every series again.
+    public static func withLastRunTimestamp(_ text: String, _ observedAt: Double) -> String {
+        // One search and one splice: the text has a line per channel series, so splitting it is what would cost.
+        let name = "dahdi_doctor_last_run_timestamp_seconds "
+        let start: String.Index
+        if text.hasPrefix(name) {
+            start = text.startIndex
+        } else if let found = text.firstRange(of: "\n" + name) {
+            start = text.index(after: found.lowerBound)
+        } else {
+            return text
+        }
+        let valueStart = text.index(start, offsetBy: name.count)
+        let valueEnd = text[valueStart...].firstIndex(of: "\n") ?? text.endIndex
+        var result = text
+        result.replaceSubrange(valueStart..<valueEnd, with: PrometheusExposition.formatValue(observedAt))
+        return result
+    }
+}

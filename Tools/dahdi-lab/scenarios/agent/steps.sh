@@ -1,7 +1,8 @@
 #!/bin/sh
 # dahdi-lab scenario "agent": `dahdi-doctor agent` runs while the box changes under it, and the socket and the
 # textfile must follow each change without the agent crashing:
-#   1 healthy (two loc spans OK)          2 spans destroyed and recreated by dahdi_cfg into RED/YELLOW
+#   1 healthy (two loc spans OK)          2 spans destroyed and recreated by dahdi_cfg into RED/YELLOW (how long
+#                                           the report, health and textfile take to show RED: red_latency.py)
 #   3 healthy again                       4 the whole DAHDI driver unloaded (rmmod, retried while busy)
 #   5 the driver reloaded (hotplug)       6 the AMI peer (the replay server) killed
 #   7 the textfile directory read-only, then writable again; /run read-only for a moment
@@ -91,6 +92,10 @@ replace_spans() {
 # 2: the spans destroyed and recreated as a link whose span 1 receives nothing (RED) and span 2 gets the yellow flag.
 replace_spans
 rec --merge dahdi_cfg-red dahdi_cfg-red.txt dahdi_cfg -c "$SCENARIO/system-red-yellow.conf" -vv || ok=1
+# dahdi_dynamic raises RED after 1 s without a peer: from the moment dahdi_scan shows it, the report, /v1/health and
+# the textfile must follow within one --interval (plus a read), whichever tier reads it.
+rec agent-red-latency agent-red-latency.txt python3 "$SCENARIO/red_latency.py" "$SOCK" "$TEXTFILES/dahdi_doctor.prom" \
+	"$OUT/agent-red-latency.json" 60 || ok=1
 wait_alarms "1=RED 2=YEL" || ok=1
 until_report span-red-alarm || ok=1
 snapshot 2 red
@@ -137,6 +142,10 @@ snapshot 6 ami-gone
 # 7: the textfile directory turns read-only (a full or remounted /var/lib): the agent keeps serving, says so once,
 # and the last textfile stays whole; writable again, it writes again.
 mount -o remount,ro "$TEXTFILES"
+# The agent writes the textfile only when the report changes (or once a minute): channel 1 goes off-hook for 4 s
+# (its peer, channel 25, reads off-hook in GET_PARAMS: a fast-tier change), so there is something to write, now
+# and again when the hook drops.
+dahdi-hook 1 offhook 4 >"$OUT/agent-7-hook.txt" 2>&1 &
 sleep 3
 cp "$TEXTFILES/dahdi_doctor.prom" "$OUT/agent-7-readonly.prom"
 $GET "$SOCK" /v1/health >"$OUT/agent-7-readonly.health" 2>&1
