@@ -21,8 +21,10 @@ let package = Package(
         .target(name: "CDahdi", path: "Shims/CDahdi", cSettings: [.define("_GNU_SOURCE")]),
         .systemLibrary(name: "CUdev", path: "Shims/CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CLibUSB", path: "Shims/CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
-        // The AMI client's optional TLS, through the system OpenSSL (certificates verified by default).
-        .systemLibrary(name: "COpenSSL", path: "Shims/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // The optional TLS of the AMI client and the gateway web client, through the system OpenSSL (certificates
+        // verified by default), loaded with dlopen on first use, not linked: headers from libssl-dev; the .deb's
+        // Depends names libssl3 explicitly (Tools/package), since dpkg-shlibdeps no longer sees it.
+        .target(name: "COpenSSL", path: "Shims/COpenSSL"),
         .target(name: "DoctorCore", swiftSettings: swiftSettings),
         // The syscall funnel every part shares: files, directories, clocks, poll, threads.
         .target(name: "DoctorSystem", dependencies: ["DoctorCore"], swiftSettings: swiftSettings),

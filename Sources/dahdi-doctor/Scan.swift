@@ -32,16 +32,25 @@ struct Scan: ParsableCommand {
         }
     }
 
-    func run() throws {
-        if let benchReads {
-            print(ScanBenchmark.run(roots: roots.dahdiRoots, reads: benchReads), terminator: "")
+    /// What the parsed options ask for.
+    var request: ScanRequest {
+        ScanRequest(sysfsRoot: roots.sysfsRoot, procfsRoot: roots.procfsRoot, devfsRoot: roots.devfsRoot,
+                    fsRoot: roots.fsRoot, json: json, benchReads: benchReads)
+    }
+
+    func run() throws { try Self.run(request) }
+
+    static func run(_ request: ScanRequest) throws {
+        let roots = DahdiRoots(sysfs: request.sysfsRoot, procfs: request.procfsRoot, devfs: request.devfsRoot)
+        if let benchReads = request.benchReads {
+            print(ScanBenchmark.run(roots: roots, reads: benchReads), terminator: "")
             return
         }
-        let scanner = DahdiScanner(roots: roots.dahdiRoots)
+        let scanner = DahdiScanner(roots: roots)
         let readings = scanner.read()
         var inventory = InventoryBuilder.build(readings, generator: "dahdi-doctor \(DahdiDoctor.version)")
-        inventory.hardware = HardwareReader(sysfsRoot: roots.sysfsRoot).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
-        if json {
+        inventory.hardware = HardwareReader(sysfsRoot: request.sysfsRoot).read(dahdiDevices: readings.sysfs?.devices.map(\.name) ?? [])
+        if request.json {
             print(try JSONOutput.encode(inventory))
         } else {
             print(ScanText.render(inventory), terminator: "")

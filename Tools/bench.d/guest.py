@@ -4,6 +4,7 @@ box's system.conf, and writes $OUT/bench.json. Lab-only; see Tools/bench.
 
 Measures, all in this boot:
   * whole process: `dahdi-doctor --version`, `scan`, `scan --json`, `check`, `check --json`, `dahdi_scan`, `lsdahdi`,
+    process start A/B (`--version` with OpenSSL preloaded; bare `dahdi-doctor` against a check parsed from the root),
     each run --runs times (round robin, after one untimed warm-up run each), wall time from spawn to exit and the
     child's CPU time;
   * in process: `dahdi-walk READS` (C floor: the same ioctls) and `dahdi-doctor scan --bench-reads READS` (ioctls,
@@ -26,8 +27,13 @@ def spawn_timed(argv):
     """Runs argv with stdout/stderr to /dev/null; returns (wall_ms, cpu_ms, status)."""
     actions = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
                (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+    env = dict(os.environ)
+    while "=" in argv[0]:   # leading NAME=value words set the environment, as in a shell
+        name, value = argv[0].split("=", 1)
+        env[name] = value
+        argv = argv[1:]
     t0 = time.monotonic_ns()
-    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
     _, status, usage = os.wait4(pid, 0)
     wall = (time.monotonic_ns() - t0) / 1e6
     return wall, (usage.ru_utime + usage.ru_stime) * 1000, os.waitstatus_to_exitcode(status)
@@ -65,6 +71,14 @@ def whole_process(doctor, runs, etc_root):
         "dahdi-doctor check --json": [doctor, "check", "--json", "--etc-root", etc_root],
         "dahdi_scan": ["dahdi_scan"],
         "lsdahdi": ["lsdahdi"],
+        # process start, A/B in one boot: OpenSSL is loaded on first TLS use (dlopen); preloading it shows what
+        # loading it at every start (as when it was linked) costs. `scan` is read without ArgumentParser, the same
+        # scan with `--opt=value` through it. Bare `dahdi-doctor` is parsed as `check` directly; an option before
+        # the command makes ArgumentParser parse the same check from the root.
+        "dahdi-doctor --version, OpenSSL preloaded": ["LD_PRELOAD=libssl.so.3", doctor, "--version"],
+        "dahdi-doctor scan --sysfs-root=/sys (ArgumentParser)": [doctor, "scan", "--sysfs-root=/sys"],
+        "dahdi-doctor (bare: check)": [doctor],
+        "dahdi-doctor --fs-root / (check, from the root)": [doctor, "--fs-root", "/"],
     }
     wall = {k: [] for k in commands}
     cpu = {k: [] for k in commands}

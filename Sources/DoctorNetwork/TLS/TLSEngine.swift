@@ -21,6 +21,7 @@ struct TLSPolicy: Sendable, Hashable {
 /// The OpenSSL side of a TLS client, shared by the AMI and the gateway web client. OpenSSL never touches a socket:
 /// it works on two memory BIOs, and the caller moves bytes between them and its own deadline-bounded, EINTR-safe,
 /// MSG_NOSIGNAL socket code (OpenSSL's socket BIO would write(2) and could raise SIGPIPE). TLS 1.2 at least.
+/// OpenSSL is loaded by the first engine (COpenSSL: dlopen on first use), so commands without TLS never load it.
 final class TLSEngine {
     enum Step: Equatable {
         case done
@@ -46,58 +47,59 @@ final class TLSEngine {
     /// Fails with a message naming what could not be set up (context, CA files).
     init(host: String, policy: TLSPolicy) throws(TLSSetupError) {
         self.policy = policy
-        guard let context = SSL_CTX_new(TLS_client_method()) else { throw TLSSetupError("cannot create a TLS context") }
+        guard COpenSSL_load() == 1 else { throw TLSSetupError(loadFailure: String(cString: COpenSSL_loadError())) }
+        guard let context = COpenSSL_SSL_CTX_new(COpenSSL_TLS_client_method()) else { throw TLSSetupError("cannot create a TLS context") }
         guard COpenSSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) == 1 else {
-            SSL_CTX_free(context)
+            COpenSSL_SSL_CTX_free(context)
             throw TLSSetupError("cannot require TLS 1.2")
         }
         if case .verify(let caFile, let caDirectory) = policy.trust {
-            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+            COpenSSL_SSL_CTX_set_verify(context, SSL_VERIFY_PEER)
             let loaded = caFile != nil || caDirectory != nil
-                ? SSL_CTX_load_verify_locations(context, caFile, caDirectory)
-                : SSL_CTX_set_default_verify_paths(context)
+                ? COpenSSL_SSL_CTX_load_verify_locations(context, caFile, caDirectory)
+                : COpenSSL_SSL_CTX_set_default_verify_paths(context)
             guard loaded == 1 else {
-                SSL_CTX_free(context)
+                COpenSSL_SSL_CTX_free(context)
                 let where_ = [caFile, caDirectory].compactMap { $0 }.joined(separator: ", ")
                 throw TLSSetupError("cannot load the CA certificates" + (where_.isEmpty ? "" : " from \(where_)"))
             }
         } else {
             // A pin is checked after the handshake against the certificate itself; insecure checks nothing.
-            SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+            COpenSSL_SSL_CTX_set_verify(context, SSL_VERIFY_NONE)
         }
-        guard let ssl = SSL_new(context) else {
-            SSL_CTX_free(context)
+        guard let ssl = COpenSSL_SSL_new(context) else {
+            COpenSSL_SSL_CTX_free(context)
             throw TLSSetupError("cannot create a TLS session")
         }
-        guard let incoming = BIO_new(BIO_s_mem()), let outgoing = BIO_new(BIO_s_mem()) else {
-            SSL_free(ssl); SSL_CTX_free(context)
+        guard let incoming = COpenSSL_BIO_new_mem(), let outgoing = COpenSSL_BIO_new_mem() else {
+            COpenSSL_SSL_free(ssl); COpenSSL_SSL_CTX_free(context)
             throw TLSSetupError("cannot create TLS buffers")
         }
-        SSL_set_bio(ssl, incoming, outgoing)
+        COpenSSL_SSL_set_bio(ssl, incoming, outgoing)
         self.context = context; self.ssl = ssl; self.incoming = incoming; self.outgoing = outgoing
         let verifying: Bool
         if case .verify = policy.trust { verifying = true } else { verifying = false }
         let name = policy.serverName ?? host
         if Self.isIPAddress(name) {
-            if verifying { X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) }
+            if verifying { _ = COpenSSL_set1_ip_asc(ssl, name) }
         } else {
             _ = COpenSSL_set_tlsext_host_name(ssl, name)   // SNI
-            if verifying { SSL_set1_host(ssl, name) }
+            if verifying { _ = COpenSSL_SSL_set1_host(ssl, name) }
         }
-        SSL_set_connect_state(ssl)
+        COpenSSL_SSL_set_connect_state(ssl)
     }
 
     deinit {
-        SSL_free(ssl)          // frees both BIOs
-        SSL_CTX_free(context)
+        COpenSSL_SSL_free(ssl)          // frees both BIOs
+        COpenSSL_SSL_CTX_free(context)
     }
 
-    var handshakeFinished: Bool { SSL_is_init_finished(ssl) == 1 }
+    var handshakeFinished: Bool { COpenSSL_SSL_is_init_finished(ssl) == 1 }
 
     /// One handshake step. After `.done` with a pin, the certificate has been compared with it.
     func handshake() -> Step {
-        ERR_clear_error()
-        let result = SSL_do_handshake(ssl)
+        COpenSSL_ERR_clear_error()
+        let result = COpenSSL_SSL_do_handshake(ssl)
         if result == 1 {
             if case .pin(let expected) = policy.trust {
                 guard let actual = peerCertificateSHA256() else { return .failed("the server sent no certificate") }
@@ -108,7 +110,7 @@ final class TLSEngine {
             }
             return .done
         }
-        switch SSL_get_error(ssl, result) {
+        switch COpenSSL_SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wantRead
         default: return .failed(handshakeFailureText())
         }
@@ -117,17 +119,17 @@ final class TLSEngine {
     /// Encrypts `bytes` into the outgoing buffer; false when OpenSSL refused.
     func write(_ bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty else { return true }
-        ERR_clear_error()
-        let written = bytes.withUnsafeBytes { SSL_write(ssl, $0.baseAddress, CInt($0.count)) }
+        COpenSSL_ERR_clear_error()
+        let written = bytes.withUnsafeBytes { COpenSSL_SSL_write(ssl, $0.baseAddress, CInt($0.count)) }
         return written == CInt(bytes.count)
     }
 
     func read() -> ReadStep {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        ERR_clear_error()
-        let count = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, CInt($0.count)) }
+        COpenSSL_ERR_clear_error()
+        let count = buffer.withUnsafeMutableBytes { COpenSSL_SSL_read(ssl, $0.baseAddress, CInt($0.count)) }
         if count > 0 { return .data(Array(buffer[0..<Int(count)])) }
-        switch SSL_get_error(ssl, count) {
+        switch COpenSSL_SSL_get_error(ssl, count) {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wantRead
         case SSL_ERROR_ZERO_RETURN: return .closed
         default: return .failed(Self.errorQueueText())
@@ -136,15 +138,15 @@ final class TLSEngine {
 
     /// Queues a close_notify (the caller sends `drainOutgoing()` if it can).
     func shutdown() {
-        if handshakeFinished { _ = SSL_shutdown(ssl) }
+        if handshakeFinished { _ = COpenSSL_SSL_shutdown(ssl) }
     }
 
     /// What OpenSSL wrote, for the socket.
     func drainOutgoing() -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while BIO_ctrl_pending(outgoing) > 0 {
-            let count = chunk.withUnsafeMutableBytes { BIO_read(outgoing, $0.baseAddress, CInt($0.count)) }
+        while COpenSSL_BIO_ctrl_pending(outgoing) > 0 {
+            let count = chunk.withUnsafeMutableBytes { COpenSSL_BIO_read(outgoing, $0.baseAddress, CInt($0.count)) }
             guard count > 0 else { break }
             out += chunk[0..<Int(count)]
         }
@@ -153,42 +155,39 @@ final class TLSEngine {
 
     /// Hands bytes from the socket to OpenSSL; false when they could not be buffered.
     func feed(_ bytes: [UInt8]) -> Bool {
-        let written = bytes.withUnsafeBytes { BIO_write(incoming, $0.baseAddress, CInt($0.count)) }
+        let written = bytes.withUnsafeBytes { COpenSSL_BIO_write(incoming, $0.baseAddress, CInt($0.count)) }
         return written == CInt(bytes.count)
     }
 
     /// SHA-256 over the peer certificate's DER bytes.
     func peerCertificateSHA256() -> [UInt8]? {
-        guard let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
-        defer { X509_free(certificate) }
         var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        guard X509_digest(certificate, EVP_sha256(), &digest, &length) == 1, length == 32 else { return nil }
-        return digest
+        return COpenSSL_peer_certificate_sha256(ssl, &digest) == 1 ? digest : nil
     }
 
     /// Why the handshake failed: the certificate verification result when that was it, else OpenSSL's errors.
     private func handshakeFailureText() -> String {
-        let verification = SSL_get_verify_result(ssl)
+        let verification = COpenSSL_SSL_get_verify_result(ssl)
         if case .verify = policy.trust, verification != X509_V_OK {
-            return "certificate refused: " + String(cString: X509_verify_cert_error_string(verification))
+            return "certificate refused: " + String(cString: COpenSSL_X509_verify_cert_error_string(verification))
         }
         return "TLS handshake failed: " + Self.errorQueueText()
     }
 
     var isVerificationFailure: Bool {
-        if case .verify = policy.trust { return SSL_get_verify_result(ssl) != X509_V_OK }
+        if case .verify = policy.trust { return COpenSSL_SSL_get_verify_result(ssl) != X509_V_OK }
         return false
     }
 
     /// OpenSSL's error queue as text ("error:0A000086:SSL routines::certificate verify failed"), or errno.
     static func errorQueueText() -> String {
+        guard COpenSSL_load() == 1 else { return system_lastError().description }
         var texts: [String] = []
         while true {
-            let code = ERR_get_error()
+            let code = COpenSSL_ERR_get_error()
             if code == 0 { break }
             var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
+            COpenSSL_ERR_error_string_n(code, &buffer, buffer.count)
             texts.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return texts.isEmpty ? system_lastError().description : texts.joined(separator: "; ")
@@ -207,4 +206,6 @@ final class TLSEngine {
 struct TLSSetupError: Error, CustomStringConvertible {
     var description: String
     init(_ message: String) { description = message + ": " + TLSEngine.errorQueueText() }
+    /// OpenSSL itself could not be loaded (libssl3 missing or without a function dahdi-doctor uses).
+    init(loadFailure: String) { description = "TLS is unavailable: " + loadFailure }
 }
