@@ -85,7 +85,7 @@ import Foundation
     /// Keys through a keyed container (so converted to snake_case), generated from a fixed seed: camelCase, runs of
     /// capitals, digits, underscores, leading capitals, non-ASCII letters.
     @Test func generatedKeysAndValues() throws {
-        var random = SplitMix(seed: 0xD4D1)
+        var random = SeededRandom(seed: 0xD4D1)
         let pieces = ["a", "b", "x", "URL", "Id", "ID", "id", "Span", "span", "2", "10", "_", "__", "A", "Z", "é", "É",
                       "ß", "Ω", "ω", "snake_case", "HTTPServer", "rx", "Bits", "MFA", "s", " ", "-"]
         for round in 0..<300 {
@@ -111,24 +111,12 @@ import Foundation
         #expect(JSONEncodingContext.snakeCase("lmfa") == "lmfa")
         #expect(JSONEncodingContext.snakeCase("") == "")
         // The ASCII fast path and the scalar path agree on every generated ASCII key.
-        var random = SplitMix(seed: 17)
+        var random = SeededRandom(seed: 17)
         let pieces = ["a", "B", "cd", "EF", "g1", "H2", "_", "URL", "Id", "x", "YZ", "9", "-"]
         for _ in 0..<2000 {
             let key = (0..<Int(1 + random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
             #expect(JSONEncodingContext.asciiSnakeCase(key) == JSONEncodingContext.scalarSnakeCase(key), "\(key)")
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

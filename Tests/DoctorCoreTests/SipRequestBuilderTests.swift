@@ -5,7 +5,7 @@ import Testing
     static func request(_ target: String = "192.0.2.20", transport: SipProbeResult.Transport = .udp,
                         local: SipHostPort = SipHostPort(host: "192.0.2.10", port: 40512), cseq: Int = 1,
                         seed: UInt64 = 0x5EED_0F_D0C7) throws -> SipOptionsRequest {
-        var random = SipFixedRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         return SipOptionsRequest(target: try SipTarget(parsing: target), transport: transport, local: local, cseq: cseq,
                                  userAgent: "dahdi-doctor/0.1.0", using: &random)
     }
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func randomPartsAreTokensThatDifferPerRequest() throws {
-        var random = SipFixedRandom(seed: 42)
+        var random = SeededRandom(seed: 42)
         let target = SipTarget(host: "gw1.example.net")
         let local = SipHostPort(host: "10.0.0.2", port: 5060)
         let requests = (0..<200).map { _ in

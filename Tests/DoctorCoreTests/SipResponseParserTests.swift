@@ -167,7 +167,7 @@ import Testing
 
     /// Random bytes, and valid responses cut and corrupted at random: every one ends in a value, never a trap.
     @Test func randomAndCorruptedInputNeverTraps() {
-        var random = SipFixedRandom(seed: 7)
+        var random = SeededRandom(seed: 7)
         var outcomes: [String: Int] = [:]
         for _ in 0..<3000 {
             let count = Int(random.next() % 600)

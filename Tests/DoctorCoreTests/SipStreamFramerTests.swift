@@ -112,7 +112,7 @@ import Testing
     }
 
     @Test func randomChunksOfRandomBytesNeverTrap() {
-        var random = SipFixedRandom(seed: 99)
+        var random = SeededRandom(seed: 99)
         for _ in 0..<300 {
             var framer = SipStreamFramer(limits: SipParseLimits(maxHeadBytes: 2048, maxBodyBytes: 2048))
             for _ in 0..<20 {

@@ -28,3 +28,21 @@ enum Fixtures {
         #expect(actual == expected, "golden \(relative) differs", sourceLocation: sourceLocation)
     }
 }
+
+/// SplitMix64: a tiny generator with a fixed seed, so what a test generates (a SIP request's branch, tag and
+/// Call-ID; lists of keys) is the same on every run and toolchain.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64 = 0x5EED_0F_D0C7) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

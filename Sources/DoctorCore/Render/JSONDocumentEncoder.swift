@@ -113,17 +113,43 @@ final class JSONEncodingContext {
     static func scalarSnakeCase(_ key: String) -> String {
         let scalars = Array(key.unicodeScalars)
         guard !scalars.isEmpty else { return key }
-        let end = scalars.count
-        func first(from start: Int, _ predicate: (Unicode.Scalar) -> Bool) -> Int? {
+        let words = snakeCaseWords(count: scalars.count, isUpper: { scalars[$0].properties.isUppercase },
+                                   isLower: { scalars[$0].properties.isLowercase })
+        return words.map { range in
+            var word = String.UnicodeScalarView()
+            word.append(contentsOf: scalars[range])
+            return String(word).lowercased()
+        }.joined(separator: "_")
+    }
+
+    /// `snakeCase` for an all-ASCII key (every key dahdi-doctor has), on bytes: the same rule, where upper case is
+    /// A-Z and lower case a-z. Every document converts each of its keys once, so this is most of a small document's
+    /// fixed cost.
+    static func asciiSnakeCase(_ key: String) -> String {
+        let bytes = Array(key.utf8)
+        guard !bytes.isEmpty else { return key }
+        let upper: ClosedRange<UInt8> = 0x41...0x5A, lower: ClosedRange<UInt8> = 0x61...0x7A
+        let words = snakeCaseWords(count: bytes.count, isUpper: { upper.contains(bytes[$0]) },
+                                   isLower: { lower.contains(bytes[$0]) })
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 4)
+        for (n, range) in words.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: "_")) }
+            for byte in bytes[range] { out.append(upper.contains(byte) ? byte | 0x20 : byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The word boundaries of `snakeCase` over `count` characters, whichever way a character is classified.
+    private static func snakeCaseWords(count end: Int, isUpper: (Int) -> Bool, isLower: (Int) -> Bool) -> [Range<Int>] {
+        func first(from start: Int, _ predicate: (Int) -> Bool) -> Int? {
             var i = start
             while i < end {
-                if predicate(scalars[i]) { return i }
+                if predicate(i) { return i }
                 i += 1
             }
             return nil
         }
-        let isUpper: (Unicode.Scalar) -> Bool = { $0.properties.isUppercase }
-        let isLower: (Unicode.Scalar) -> Bool = { $0.properties.isLowercase }
         var words: [Range<Int>] = []
         var wordStart = 0
         var searchStart = 1
@@ -143,55 +169,7 @@ final class JSONEncodingContext {
             searchStart = lower + 1
         }
         words.append(wordStart..<end)
-        return words.map { range in
-            var word = String.UnicodeScalarView()
-            word.append(contentsOf: scalars[range])
-            return String(word).lowercased()
-        }.joined(separator: "_")
-    }
-
-    /// `snakeCase` for an all-ASCII key (every key dahdi-doctor has), on bytes: the same rule, where upper case is
-    /// A-Z and lower case a-z. Every document converts each of its keys once, so this is most of a small document's
-    /// fixed cost.
-    static func asciiSnakeCase(_ key: String) -> String {
-        let bytes = Array(key.utf8)
-        guard !bytes.isEmpty else { return key }
-        let end = bytes.count
-        func first(from start: Int, _ range: ClosedRange<UInt8>) -> Int? {
-            var i = start
-            while i < end {
-                if range.contains(bytes[i]) { return i }
-                i += 1
-            }
-            return nil
-        }
-        let upper: ClosedRange<UInt8> = 0x41...0x5A, lower: ClosedRange<UInt8> = 0x61...0x7A
-        var out: [UInt8] = []
-        out.reserveCapacity(end + 4)
-        var wordStart = 0
-        var searchStart = 1
-        var words: [Range<Int>] = []
-        while let up = first(from: searchStart, upper) {
-            words.append(wordStart..<up)
-            searchStart = up
-            guard let low = first(from: searchStart, lower) else {
-                wordStart = searchStart
-                break
-            }
-            if low == up + 1 {
-                wordStart = up
-            } else {
-                words.append(up..<(low - 1))
-                wordStart = low - 1
-            }
-            searchStart = low + 1
-        }
-        words.append(wordStart..<end)
-        for (n, range) in words.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: "_")) }
-            for byte in bytes[range] { out.append(upper.contains(byte) ? byte | 0x20 : byte) }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return words
     }
 
     func value<T: Encodable>(of value: T, parent: JSONNodeEncoder?, step: JSONPathStep) throws -> JSONNode {
