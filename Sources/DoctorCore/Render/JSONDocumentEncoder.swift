@@ -476,11 +476,22 @@ struct JSONTextWriter {
     /// Per CodingKey type, the last raw key sequence seen, its keys as written and the indices to write in order
     /// (see `writeObject`). Keys of one type are the same literals in the same order, so comparing the sequences is
     /// cheap and the conversion and sort happen once per type, not once per object.
-    private var keyCache: [ObjectIdentifier: (raw: [String], written: [String], order: [Int])] = [:]
+    private var keyCache: [ObjectIdentifier: KeyLayout] = [:]
 
-    init(context: JSONEncodingContext) {
+    /// How objects of one CodingKey type are written: their raw keys, the order to write them in, and for the
+    /// depth last written, each entry's bytes before its value (`,` and a newline after the first, the indentation,
+    /// the quoted key and ` : `), so that writing a key is one append.
+    private struct KeyLayout {
+        var raw: [String]
+        var written: [String]
+        var order: [Int]
+        var depth: Int
+        var prefixes: [[UInt8]]
+    }
+
+    init(context: JSONEncodingContext, capacity: Int = 1 << 16) {
         self.context = context
-        bytes.reserveCapacity(1 << 16)
+        bytes.reserveCapacity(capacity)
     }
 
     /// JSONEncoder refuses containers nested this deep.
@@ -611,35 +622,47 @@ struct JSONTextWriter {
 
     private mutating func writeObject(_ box: JSONObjectBox, depth: Int) throws {
         guard depth < Self.maximumDepth else { throw Self.tooDeep() }
-        let keys: [String], order: [Int]
-        if box.keepKeys {
-            keys = box.keys
-            order = Self.writeOrder(keys)
-        } else if let type = box.keyType, let cached = keyCache[type], cached.raw == box.keys {
-            keys = cached.written
-            order = cached.order
+        let prefixes: [[UInt8]], order: [Int]
+        if !box.keepKeys, let type = box.keyType, var layout = keyCache[type], layout.raw == box.keys {
+            if layout.depth != depth {
+                layout.depth = depth
+                layout.prefixes = Self.entryPrefixes(layout.written, order: layout.order, depth: depth)
+                keyCache[type] = layout
+            }
+            prefixes = layout.prefixes
+            order = layout.order
         } else {
-            keys = box.keys.map(context.convert)
+            let keys = box.keepKeys ? box.keys : box.keys.map(context.convert)
             order = Self.writeOrder(keys)
-            if let type = box.keyType { keyCache[type] = (box.keys, keys, order) }
+            prefixes = Self.entryPrefixes(keys, order: order, depth: depth)
+            if !box.keepKeys, let type = box.keyType {
+                keyCache[type] = KeyLayout(raw: box.keys, written: keys, order: order, depth: depth, prefixes: prefixes)
+            }
         }
         bytes.append(UInt8(ascii: "{"))
         bytes.append(0x0A)
-        var written = 0
-        for index in order {
-            if written > 0 {
-                bytes.append(UInt8(ascii: ","))
-                bytes.append(0x0A)
-            }
-            indent(depth)
-            writeString(keys[index])
-            append(" : ")
+        for (n, index) in order.enumerated() {
+            bytes.append(contentsOf: prefixes[n])
             try write(box.values[index], depth: depth)
-            written += 1
         }
         bytes.append(0x0A)
         indent(depth - 1)
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// For each entry written (in `order`), the bytes before its value.
+    private static func entryPrefixes(_ keys: [String], order: [Int], depth: Int) -> [[UInt8]] {
+        order.enumerated().map { n, index in
+            var prefix = JSONTextWriter(context: JSONEncodingContext(), capacity: 2 * depth + keys[index].utf8.count + 8)
+            if n > 0 {
+                prefix.bytes.append(UInt8(ascii: ","))
+                prefix.bytes.append(0x0A)
+            }
+            prefix.indent(depth)
+            prefix.writeString(keys[index])
+            prefix.append(" : ")
+            return prefix.bytes
+        }
     }
 
     /// The indices of `keys` to write: sorted by the keys' UTF-8 bytes; for a key written twice, only the last
