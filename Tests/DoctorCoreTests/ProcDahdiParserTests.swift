@@ -47,3 +47,40 @@ import Testing
         for input in inputs { _ = ProcDahdiParser.parse(input, file: "f") }
     }
 }
+
+/// A /proc/dahdi line or word no rule recognises is a finding that quotes it, not a silent pass.
+@Suite struct ProcUnparsedCheckTests {
+    @Test func aChannelLineWithAnUnknownWordIsAnIssueAndTheChannelIsKept() throws {
+        let text = "Span 2: DYN/loc/1:1 \"Dynamic\" \n\n\t  25 DYN/loc/1:1/1 FXOKS (In use) (Frobbed) \n\t  26 DYN/loc/1:1/2 Unconfigured \n"
+        let parsed = ProcDahdiParser.parse(text, file: "/proc/dahdi/2")
+        let span = try #require(parsed.span)
+        #expect(span.channels.map(\.channel) == [25, 26] && span.channels[0].inUse && span.channels[0].signalling == .fxoks)
+        #expect(span.channels[1].signalling == nil)
+        #expect(parsed.issues.count == 1 && parsed.issues[0].line == 3)
+        #expect(parsed.issues[0].message.hasSuffix(": (Frobbed)"))
+        // The span's channels are then not among those whose sysfs files scan skips.
+        #expect(ProcSpan.channelsDescribed([span], issues: parsed.issues).isEmpty)
+    }
+
+    @Test func aHeaderWordNoRuleKnowsIsAnIssue() throws {
+        let known = ProcDahdiParser.parse("Span 1: WPE1/0 \"wanpipe1 card 0\" (MASTER) CCS/HDB3/CRC4 RED ClockSource \n", file: "f")
+        #expect(known.issues.isEmpty && known.span?.lineConfig == [.ccs, .hdb3, .crc4] && known.span?.alarms == [.red])
+        let odd = ProcDahdiParser.parse("Span 1: TE4/0/1 \"T4XXP\" ESF/B8ZS/LOSSY PURPLE \n", file: "f")
+        #expect(odd.span?.number == 1)
+        #expect(odd.issues.map(\.line) == [1] && odd.issues[0].message.hasSuffix(": ESF/B8ZS/LOSSY PURPLE"))
+    }
+
+    @Test func theCheckQuotesTheLine() throws {
+        var observation = try JSONOutput.decode(Observation.self, from: try Fixtures.read("observations/lab-healthy.json"))
+        let clean = Diagnosis.run(observation, generator: "t")
+        #expect(!clean.findings.contains { $0.id == "proc-dahdi-unparsed" })
+        let issue = ParseIssue(file: "/proc/dahdi/2", line: 3, text: "\t  25 DYN/loc/1:1/1 FXOKS (Frobbed) ",
+                               message: "unrecognised word(s) in a channel line: (Frobbed)")
+        observation.dahdi.parseIssues = [issue, issue]
+        let report = Diagnosis.run(observation, generator: "t")
+        let finding = try #require(report.findings.first { $0.id == "proc-dahdi-unparsed" })
+        #expect(finding.severity == .unknown && finding.subject == "/proc/dahdi/2")
+        #expect(finding.message.contains("2 line(s)") && finding.message.contains("25 DYN/loc/1:1/1 FXOKS (Frobbed)"))
+        #expect(finding.evidence.count == 2 && finding.evidence[0].source == "/proc/dahdi/2:3")
+    }
+}

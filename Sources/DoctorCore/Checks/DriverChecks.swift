@@ -68,8 +68,16 @@ public struct DriverChecks: CheckFamily {
         explanation: "The DAHDI driver is not loaded and nothing configures it (no channels in /etc/dahdi/system.conf, no modules in /etc/dahdi/modules): a gateway-only or SIP-only box. DAHDI checks are skipped.",
         remediation: "nothing to do, unless this box should have a DAHDI card")
 
+    public static let procUnparsed = CheckDefinition(
+        id: "proc-dahdi-unparsed", family: "driver", severity: .unknown,
+        title: "a /proc/dahdi line was not understood",
+        explanation: """
+            /proc/dahdi/N is the only place the kernel prints timing slips, and its channel lines say which channels             Asterisk holds and their echo canceller. A line or word there that no rule of dahdi-doctor recognises             (a driver newer than the versions read, a patched driver, a name with a space) is not guessed at: what             it would have said is unknown. Channels of that span are read from sysfs instead where sysfs has them.
+            """,
+        remediation: "compare the quoted line with the driver's version (cat /sys/module/dahdi/version) and report it to dahdi-doctor's maintainers with that version")
+
     public static let definitions = [notInUse, driverNotLoaded, controlDeviceMissing, controlDeviceDenied, controlDeviceError,
-                                     moduleNotLoaded, noDevices]
+                                     moduleNotLoaded, noDevices, procUnparsed]
 
     public init() {}
 
@@ -124,6 +132,16 @@ public struct DriverChecks: CheckFamily {
                                                    Evidence("spans", "0", source: "DAHDI_SPANSTAT 1..127")],
                                         key: "driver"))
             }
+        }
+        // One finding per /proc/dahdi file with lines not understood, quoting the first few.
+        var byFile: [String: [ParseIssue]] = [:]
+        for issue in readings.parseIssues { byFile[issue.file, default: []].append(issue) }
+        for (file, issues) in byFile.sorted(by: { $0.key < $1.key }) {
+            let first = issues[0]
+            findings.append(Finding(Self.procUnparsed, subject: file,
+                                    message: "\(issues.count) line(s) of \(file) not understood, first line \(first.line): \(first.message): \"\(first.text.trimmingWhitespace())\"",
+                                    evidence: issues.prefix(5).map { Evidence("line \($0.line)", "\($0.message): \($0.text.trimmingWhitespace())", source: "\(file):\($0.line)") },
+                                    key: "proc-unparsed:\(file)"))
         }
         let modulesFile = context.observation.config.dahdiModules?.path ?? "/etc/dahdi/modules"
         for module in context.observation.config.modules where !module.loaded {

@@ -88,10 +88,16 @@ public enum ProcDahdiParser {
     public static func parse(_ text: String, file: String) -> (span: ProcSpan?, issues: [ParseIssue]) {
         var issues: [ParseIssue] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let header = lines.first, var span = parseHeader(header) else {
+        var unrecognised: [Substring] = []
+        guard let header = lines.first, var span = parseHeader(header, unrecognised: &unrecognised) else {
             issues.append(ParseIssue(file: file, line: 1, text: String(lines.first ?? ""),
                                      message: "not a DAHDI span header"))
             return (nil, issues)
+        }
+        if !unrecognised.isEmpty {
+            issues.append(ParseIssue(file: file, line: 1, text: String(header),
+                                     message: "unrecognised word(s) in the span header: " + unrecognised.joined(separator: " ")))
+            unrecognised.removeAll(keepingCapacity: true)
         }
         for (index, rawLine) in lines.enumerated().dropFirst() {
             let line = rawLine.trimmingWhitespace()
@@ -108,8 +114,14 @@ public enum ProcDahdiParser {
                     issues.append(ParseIssue(file: file, line: index + 1, text: String(rawLine),
                                              message: "unknown counter"))
                 }
-            } else if let channel = parseChannel(line) {
+            } else if let channel = parseChannel(line, unrecognised: &unrecognised) {
                 span.channels.append(channel)
+                if !unrecognised.isEmpty {
+                    // The channel is kept for what was understood; the words are not guessed at.
+                    issues.append(ParseIssue(file: file, line: index + 1, text: String(rawLine),
+                                             message: "unrecognised word(s) in a channel line: " + unrecognised.joined(separator: " ")))
+                    unrecognised.removeAll(keepingCapacity: true)
+                }
             } else {
                 issues.append(ParseIssue(file: file, line: index + 1, text: String(rawLine),
                                          message: "unrecognised line"))
@@ -119,7 +131,9 @@ public enum ProcDahdiParser {
     }
 
     /// `Span 1: DYN/loc/1:0 "Dynamic 'loc' span at '1:0'" (MASTER) ESF/B8ZS RED ClockSource `
-    static func parseHeader(_ line: Substring) -> ProcSpan? {
+    /// Words after the description other than `(MASTER)`, the line configuration (`lineconfig_str`: framing,
+    /// coding and CRC4 names joined by `/`), alarm words and `ClockSource` go to `unrecognised`.
+    static func parseHeader(_ line: Substring, unrecognised: inout [Substring]) -> ProcSpan? {
         guard line.hasPrefix("Span "), let colon = line.firstIndex(of: ":"),
               let number = Int(line[line.index(line.startIndex, offsetBy: 5)..<colon]),
               let openQuote = line[colon...].firstIndex(of: "\""), let closeQuote = line.lastIndex(of: "\""),
@@ -132,7 +146,10 @@ public enum ProcDahdiParser {
             if word == "(MASTER)" { span.isSyncMaster = true }
             else if word == "ClockSource" { span.isClockSource = true }
             else if alarmWords.contains(word) { span.alarms.formUnion(SpanAlarms(kernelWords: word)) }
-            else { span.lineConfig.formUnion(LineConfig(kernelNames: word)) }
+            else if word.split(separator: "/", omittingEmptySubsequences: false).allSatisfy({ part in
+                LineConfig.named.contains { $0.1[...] == part }
+            }) { span.lineConfig.formUnion(LineConfig(kernelNames: word)) }
+            else { unrecognised.append(word) }
         }
         return span
     }
@@ -156,8 +173,10 @@ public enum ProcDahdiParser {
     /// The same names each followed by a space, built once (not per channel and name).
     static let longestFirstSignallingPrefixes = longestFirstSignallingNames.map { ($0.0, $0.1, $0.1 + " ") }
 
-    /// `  25 DYN/loc/1:1/1 FXOKS (In use) RED (EC: MG2 - INACTIVE) `
-    static func parseChannel(_ line: Substring) -> ProcChannel? {
+    /// `  25 DYN/loc/1:1/1 FXOKS (In use) RED (EC: MG2 - INACTIVE) `. Words `dahdi_seq_show` does not print (a
+    /// newer driver's flag, a name with a space) are appended to `unrecognised`, never dropped silently: scan relies
+    /// on these lines for `in_use` and the echo canceller.
+    static func parseChannel(_ line: Substring, unrecognised: inout [Substring]) -> ProcChannel? {
         guard let space = line.firstIndex(of: " "), let number = Int(line[..<space]) else { return nil }
         var rest = line[space...].trimmingWhitespace()
         let nameEnd = rest.firstIndex(of: " ") ?? rest.endIndex
@@ -193,6 +212,9 @@ public enum ProcDahdiParser {
             if word == "Master" { channel.isBundleMaster = true }
             else if word == "Reserved" { channel.isReserved = true }
             else if alarmWords.contains(word) { channel.alarms.formUnion(SpanAlarms(kernelWords: word)) }
+            // sigstr() of a signalling value it has no name for (GET_PARAMS carries the number).
+            else if word == "Unconfigured" && channel.signalling == nil { continue }
+            else { unrecognised.append(word) }
         }
         return channel
     }
