@@ -84,3 +84,40 @@ import Testing
         #expect(finding.evidence.count == 2 && finding.evidence[0].source == "/proc/dahdi/2:3")
     }
 }
+
+/// Channel lines printed the way `dahdi_seq_show` prints them (dahdi-base.c, DAHDI 2.6-3.4), from generated
+/// channels: the parser reads back exactly what was printed, and nothing is left over.
+@Suite struct ProcChannelLineRoundTripTests {
+    @Test func everyGeneratedLineReadsBack() throws {
+        var random = SeededRandom(seed: 0x9C0C)
+        let names = ["WCTDM/0/0", "DYN/loc/1:1/10", "TE4/0/1/24", "XPP_FXS/0/0/7", "WPE1/0/16", "B410/0/1/3"]
+        let alarms: [(SpanAlarms, String)] = [(.blue, "BLUE"), (.yellow, "YELLOW"), (.red, "RED"), (.loopback, "LOOP"),
+                                              (.recovering, "RECOVERING"), (.notOpen, "NOTOPEN")]
+        let factories = ["MG2", "OSLEC", "VPMOCT032", "HWEC", "KB1"]
+        for n in 0..<3000 {
+            func pick(_ count: Int) -> Int { Int(random.next() % UInt64(count)) }
+            var expected = ProcChannel(channel: 1 + pick(1023), name: names[pick(names.count)])
+            var line = "\t" + String(repeating: " ", count: max(0, 4 - String(expected.channel).count)) + "\(expected.channel) \(expected.name) "
+            switch pick(4) {
+            case 0: break                                               // sig 0 with capabilities: nothing
+            case 1: expected.isReserved = true; line += "Reserved "     // no capabilities
+            default:
+                let (signalling, text) = Signalling.kernelNames[pick(Signalling.kernelNames.count)]
+                expected.signalling = signalling
+                line += text + " "
+                if pick(5) == 0 { expected.isBundleMaster = true; line += "Master " }
+            }
+            if pick(3) == 0 { expected.inUse = true; line += "(In use) " }
+            if pick(6) == 0 { expected.noPcm = true; line += "(no pcm) " }
+            for (alarm, word) in alarms where pick(5) == 0 { expected.alarms.insert(alarm); line += word + " " }
+            if pick(2) == 0 {
+                expected.echoCanceller = factories[pick(factories.count)]
+                expected.echoCancellerActive = pick(2) == 0
+                line += "(EC: \(expected.echoCanceller!) - \(expected.echoCancellerActive! ? "ACTIVE" : "INACTIVE")) "
+            }
+            let parsed = ProcDahdiParser.parse("Span 1: X \"x\" \n\n" + line + "\n", file: "f")
+            #expect(parsed.issues.isEmpty, "line \(n): \(line)")
+            #expect(parsed.span?.channels == [expected], "line \(n): \(line)")
+        }
+    }
+}

@@ -41,7 +41,9 @@ public struct AgentState: Sendable {
 
     /// Records one run: diffs it against the previous report and appends the transitions.
     public mutating func record(_ report: Report, metrics: String?, runDuration: Double) {
-        let changes = Self.transitions(from: self.report, to: report)
+        // The once-a-minute refresh re-records the same findings with a new time: equal findings (the same array,
+        // usually, so comparing is immediate) have no transition, and the per-key maps are not built.
+        let changes = self.report?.findings == report.findings ? [] : Self.transitions(from: self.report, to: report)
         self.report = report
         self.metrics = metrics
         self.lastRunDuration = runDuration
