@@ -13,6 +13,7 @@ Measures, all in this boot:
 """
 import argparse
 import json
+import re
 import os
 import socket
 import statistics
@@ -173,10 +174,20 @@ def agent_at_rest(doctor, etc_root, seconds, interval, profile_seconds=0, out="/
         agent.kill()
         raise SystemExit("agent did not answer within 60 s; see agent-at-rest.log")
     time.sleep(1)   # past the first run
+    log.flush()
+    journal_start = os.path.getsize(os.path.join(out, "agent-at-rest.log"))
     samples = [proc_sample(agent.pid)]
     while samples[-1]["t"] - samples[0]["t"] < seconds:
         time.sleep(1)
         samples.append(proc_sample(agent.pid))
+    # What the agent's journal says changed during the window (a box at rest says nothing): each root
+    # transition is a line, folded ones are counted on a "(+N transition(s) ..." line.
+    with open(os.path.join(out, "agent-at-rest.log"), "rb") as f:
+        f.seek(journal_start)
+        window_journal = f.read().decode("utf-8", "replace").splitlines()
+    transitions = sum(1 for line in window_journal if ": agent: raised " in line or ": agent: cleared " in line)
+    transitions += sum(int(m.group(1)) for line in window_journal
+                       if (m := re.search(r"\(\+(\d+) transition\(s\)", line)))
     report = http_get(sock, "/v1/report")
     # Profiled after the measured window, so perf's own cost is not in the CPU share.
     profile = agent_profile(agent.pid, profile_seconds, out) if profile_seconds > 0 else None
@@ -197,6 +208,10 @@ def agent_at_rest(doctor, etc_root, seconds, interval, profile_seconds=0, out="/
             "rss_kib_first": rss[0], "rss_kib_last": rss[-1], "rss_kib_min": min(rss), "rss_kib_max": max(rss),
             # Growth: the last minute's mean against the first minute's (single samples jitter by a page or two).
             "rss_kib_growth": round(statistics.fmean(rss[-60:]) - statistics.fmean(rss[:60])),
+            "rss_kib_per_second": rss,
+            # Transitions the agent recorded in the window: each is kept in /v1/events (up to 1000), so a box
+            # whose alarms flapped shows bounded growth that is not a leak.
+            "transitions_in_window": transitions,
             "profile": profile,
             "hwm_kib": last["hwm_kib"], "threads": last["threads"],
             "box_busy_share": 1 - (last["box_idle"] - first["box_idle"]) / max(1, last["box_total"] - first["box_total"]),
