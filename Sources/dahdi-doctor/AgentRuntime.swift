@@ -108,13 +108,7 @@ final class AgentRuntime: Sendable {
             // The journal gets root findings only (a driver unloaded is one line, not one per channel it takes
             // with it); /v1/events keeps every transition, folded ones included.
             let (transitions, roots) = store.record(report, metrics: metrics, runDuration: duration, sources: current)
-            let logged = transitions.filter { roots.contains($0.key) }
-            for transition in logged {
-                printError("dahdi-doctor: agent: \(transition.kind.rawValue) \(transition.severity.rawValue) \(transition.id): \(transition.message)")
-            }
-            if logged.count < transitions.count {
-                printError("dahdi-doctor: agent: (+\(transitions.count - logged.count) transition(s) of folded consequences, in /v1/events)")
-            }
+            for line in AgentJournal.lines(transitions, roots: roots) { printError(line) }
             memory.overdue = Set(observation.overdueSources?.map(\.name) ?? [])
             writeTextfile(metrics, memory: &memory)
         }

@@ -140,3 +140,30 @@ import Testing
         #expect(AgentHTTPRequestError.malformed("x").statusCode == 400)
     }
 }
+
+/// The journal of one run: roots one line each up to 5 per finding ID and kind, then one counting line.
+@Suite struct AgentJournalTests {
+    func transition(_ kind: Transition.Kind, id: String, n: Int, severity: Severity = .warning) -> Transition {
+        Transition(kind: kind, finding: Finding(CheckDefinition(id: id, family: "t", severity: severity, title: "t",
+                                                                explanation: "e", remediation: "r"),
+                                                subject: "channel \(n)", message: "channel \(n) is in alarm: RED", evidence: [],
+                                                key: "\(id):\(n)"), at: 0)
+    }
+
+    @Test func manyRootsOfOneIDAreCountedNotListed() {
+        let raised = (1...300).map { transition(.raised, id: "channel-alarm", n: $0) }
+        let span = transition(.raised, id: "span-red-alarm", n: 1000, severity: .critical)
+        let folded = transition(.raised, id: "channel-alarm", n: 5000)
+        let lines = AgentJournal.lines(raised + [span, folded], roots: Set((raised + [span]).map(\.key)))
+        #expect(lines.count == 5 + 1 + 1 + 1)
+        #expect(lines[0] == "dahdi-doctor: agent: raised warning channel-alarm: channel 1 is in alarm: RED")
+        #expect(lines[5] == "dahdi-doctor: agent: raised critical span-red-alarm: channel 1000 is in alarm: RED")
+        #expect(lines[6] == "dahdi-doctor: agent: raised warning channel-alarm: 295 more like these (300 in all, in /v1/events)")
+        #expect(lines[7] == "dahdi-doctor: agent: (+1 transition(s) of folded consequences, in /v1/events)")
+    }
+
+    @Test func fewRootsAreEachALine() {
+        let changes = [transition(.raised, id: "a", n: 1), transition(.cleared, id: "a", n: 2), transition(.raised, id: "a", n: 3)]
+        #expect(AgentJournal.lines(changes, roots: Set(changes.map(\.key))).count == 3)
+    }
+}
