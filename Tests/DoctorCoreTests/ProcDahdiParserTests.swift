@@ -65,6 +65,8 @@ import Testing
     @Test func aHeaderWordNoRuleKnowsIsAnIssue() throws {
         let known = ProcDahdiParser.parse("Span 1: WPE1/0 \"wanpipe1 card 0\" (MASTER) CCS/HDB3/CRC4 RED ClockSource \n", file: "f")
         #expect(known.issues.isEmpty && known.span?.lineConfig == [.ccs, .hdb3, .crc4] && known.span?.alarms == [.red])
+        let old = ProcDahdiParser.parse("Span 1: TE2/0/1 \"T2XXP\" B8ZS/ \n", file: "f")   // DAHDI 2.6, no coding
+        #expect(old.issues.isEmpty && old.span?.lineConfig == [.b8zs])
         let odd = ProcDahdiParser.parse("Span 1: TE4/0/1 \"T4XXP\" ESF/B8ZS/LOSSY PURPLE \n", file: "f")
         #expect(odd.span?.number == 1)
         #expect(odd.issues.map(\.line) == [1] && odd.issues[0].message.hasSuffix(": ESF/B8ZS/LOSSY PURPLE"))

@@ -148,9 +148,11 @@ public enum ProcDahdiParser {
             if word == "(MASTER)" { span.isSyncMaster = true }
             else if word == "ClockSource" { span.isClockSource = true }
             else if alarmWords.contains(word) { span.alarms.formUnion(SpanAlarms(kernelWords: word)) }
-            else if word.split(separator: "/", omittingEmptySubsequences: false).allSatisfy({ part in
-                LineConfig.named.contains { $0.1[...] == part }
-            }) { span.lineConfig.formUnion(LineConfig(kernelNames: word)) }
+            // DAHDI 2.6 printed the framing with a slash even without a coding (` B8ZS/`); 3.x joins the names.
+            else if case let parts = word.split(separator: "/"), !parts.isEmpty,
+                    parts.allSatisfy({ part in LineConfig.named.contains { $0.1[...] == part } }) {
+                span.lineConfig.formUnion(LineConfig(kernelNames: word))
+            }
             else { unrecognised.append(word) }
         }
         return span
