@@ -248,6 +248,8 @@ func ids(_ report: Report) -> [String] { report.findings.map(\.id) }
         for definition in all {
             #expect(!definition.explanation.isEmpty && !definition.remediation.isEmpty && !definition.title.isEmpty, "\(definition.id)")
             #expect(definition.id == definition.id.lowercased() && !definition.id.contains(" "))
+            // A multi-line literal that lost its line continuations shows as runs of spaces in `explain`.
+            #expect(!definition.explanation.contains("   ") && !definition.remediation.contains("   "), "\(definition.id)")
         }
     }
 }

@@ -17,7 +17,9 @@ public struct AssignmentChecks: CheckFamily {
         id: "assigned-spans-stale", family: "assignment", severity: .warning,
         title: "assigned-spans.conf line matches no device",
         explanation: """
-            A line of /etc/dahdi/assigned-spans.conf names a device (by hardware_id, @location or sysfs path) that is             not registered: the card was removed, moved to another slot (location changes) or replaced (hardware_id             changes). With auto_assign_spans=0 the device that replaced it gets no spans.
+            A line of /etc/dahdi/assigned-spans.conf names a device (by hardware_id, @location or sysfs path) that is \
+            not registered: the card was removed, moved to another slot (location changes) or replaced (hardware_id \
+            changes). With auto_assign_spans=0 the device that replaced it gets no spans.
             """,
         remediation: "run 'dahdi_span_assignments matched' and 'unmatched', then regenerate with 'dahdi_genconf assignedspans'",
         faults: ["C11", "C12"])

@@ -72,7 +72,10 @@ public struct DriverChecks: CheckFamily {
         id: "proc-dahdi-unparsed", family: "driver", severity: .unknown,
         title: "a /proc/dahdi line was not understood",
         explanation: """
-            /proc/dahdi/N is the only place the kernel prints timing slips, and its channel lines say which channels             Asterisk holds and their echo canceller. A line or word there that no rule of dahdi-doctor recognises             (a driver newer than the versions read, a patched driver, a name with a space) is not guessed at: what             it would have said is unknown. Channels of that span are read from sysfs instead where sysfs has them.
+            /proc/dahdi/N is the only place the kernel prints timing slips, and its channel lines say which channels \
+            Asterisk holds and their echo canceller. A line or word there that no rule of dahdi-doctor recognises \
+            (a driver newer than the versions read, a patched driver, a name with a space) is not guessed at: what \
+            it would have said is unknown. Channels of that span are read from sysfs instead where sysfs has them.
             """,
         remediation: "compare the quoted line with the driver's version (cat /sys/module/dahdi/version) and report it to dahdi-doctor's maintainers with that version")
 
@@ -134,9 +137,7 @@ public struct DriverChecks: CheckFamily {
             }
         }
         // One finding per /proc/dahdi file with lines not understood, quoting the first few.
-        var byFile: [String: [ParseIssue]] = [:]
-        for issue in readings.parseIssues { byFile[issue.file, default: []].append(issue) }
-        for (file, issues) in byFile.sorted(by: { $0.key < $1.key }) {
+        for (file, issues) in Dictionary(grouping: readings.parseIssues, by: \.file).sorted(by: { $0.key < $1.key }) {
             let first = issues[0]
             findings.append(Finding(Self.procUnparsed, subject: file,
                                     message: "\(issues.count) line(s) of \(file) not understood, first line \(first.line): \(first.message): \"\(first.text.trimmingWhitespace())\"",

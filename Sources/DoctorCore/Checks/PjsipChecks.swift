@@ -64,7 +64,9 @@ public struct PjsipChecks: CheckFamily {
         id: "pjsip-gateway-endpoint-missing", family: "pjsip", severity: .critical,
         title: "the gateway list names an endpoint Asterisk does not have",
         explanation: """
-            The gateway list maps a gateway to a PJSIP endpoint, and Asterisk answers PJSIPShowEndpoint with             "Unable to retrieve endpoint": the endpoint was never created, renamed, or not reloaded. Calls to the             gateway's lines have nowhere to go.
+            The gateway list maps a gateway to a PJSIP endpoint, and Asterisk answers PJSIPShowEndpoint with \
+            "Unable to retrieve endpoint": the endpoint was never created, renamed, or not reloaded. Calls to the \
+            gateway's lines have nowhere to go.
             """,
         remediation: "check the endpoint name in dahdi-doctor.toml against 'pjsip show endpoints'; create or reload the endpoint (pjsip reload)",
         faults: ["C35"])
