@@ -13,8 +13,8 @@ Measures, all in this boot:
 """
 import argparse
 import json
-import re
 import os
+import re
 import socket
 import statistics
 import subprocess

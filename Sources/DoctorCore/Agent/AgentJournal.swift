@@ -8,19 +8,19 @@ public enum AgentJournal {
     public static func lines(_ transitions: [Transition], roots: Set<String>) -> [String] {
         let logged = transitions.filter { roots.contains($0.key) }
         var lines: [String] = []
-        var groups: [String: (first: Transition, count: Int)] = [:]
+        var counts: [String: Int] = [:]
         var order: [String] = []
         for transition in logged {
             let group = "\(transition.kind.rawValue) \(transition.severity.rawValue) \(transition.id)"
-            let seen = groups[group]?.count ?? 0
+            let seen = counts[group, default: 0]
             if seen == 0 { order.append(group) }
-            groups[group] = (seen == 0 ? transition : groups[group]!.first, seen + 1)
+            counts[group] = seen + 1
             if seen < linesPerFinding {
                 lines.append("dahdi-doctor: agent: \(group): \(transition.message)")
             }
         }
         for group in order {
-            let count = groups[group]!.count
+            let count = counts[group]!
             if count > linesPerFinding {
                 lines.append("dahdi-doctor: agent: \(group): \(count - linesPerFinding) more like these (\(count) in all, in /v1/events)")
             }

@@ -209,9 +209,9 @@ public enum ProcDahdiParser {
             rest = Substring(rest.utf8.dropFirst(match.1.count)).trimmingKernelWhitespace()
         }
         var remaining = rest
-        for flag in [Self.inUseFlag, Self.noPcmFlag] {
+        for (flag, field) in [(Self.inUseFlag, \ProcChannel.inUse), (Self.noPcmFlag, \ProcChannel.noPcm)] {
             guard let range = remaining.utf8.firstRange(ofBytes: flag) else { continue }
-            if flag == Self.inUseFlag { channel.inUse = true } else { channel.noPcm = true }
+            channel[keyPath: field] = true
             remaining = Substring(String(Substring(remaining.utf8[..<range.lowerBound])) + " "
                                   + String(Substring(remaining.utf8[range.upperBound...])))
         }

@@ -489,9 +489,9 @@ struct JSONTextWriter {
         var prefixes: [[UInt8]]
     }
 
-    init(context: JSONEncodingContext, capacity: Int = 1 << 16) {
+    init(context: JSONEncodingContext) {
         self.context = context
-        bytes.reserveCapacity(capacity)
+        bytes.reserveCapacity(1 << 16)
     }
 
     /// JSONEncoder refuses containers nested this deep.
@@ -518,13 +518,17 @@ struct JSONTextWriter {
         }
     }
 
-    private mutating func append(_ text: StaticString) {
+    private mutating func append(_ text: StaticString) { Self.append(text, to: &bytes) }
+
+    private static func append(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 128)
 
-    private mutating func indent(_ level: Int) {
+    private mutating func indent(_ level: Int) { Self.indent(level, to: &bytes) }
+
+    private static func indent(_ level: Int, to bytes: inout [UInt8]) {
         var count = 2 * level
         while count > 0 {
             let chunk = min(count, Self.spaces.count)
@@ -554,7 +558,9 @@ struct JSONTextWriter {
         }
     }
 
-    private mutating func writeString(_ text: String) {
+    private mutating func writeString(_ text: String) { Self.writeString(text, to: &bytes) }
+
+    private static func writeString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -576,7 +582,7 @@ struct JSONTextWriter {
                 default: continue
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
-                append(escape)
+                append(escape, to: &bytes)
                 if byte < 0x20, escape.utf8CodeUnitCount == 4 {
                     bytes.append(Self.hex[Int(byte >> 4)])
                     bytes.append(Self.hex[Int(byte & 0xF)])
@@ -653,15 +659,11 @@ struct JSONTextWriter {
     /// For each entry written (in `order`), the bytes before its value.
     private static func entryPrefixes(_ keys: [String], order: [Int], depth: Int) -> [[UInt8]] {
         order.enumerated().map { n, index in
-            var prefix = JSONTextWriter(context: JSONEncodingContext(), capacity: 2 * depth + keys[index].utf8.count + 8)
-            if n > 0 {
-                prefix.bytes.append(UInt8(ascii: ","))
-                prefix.bytes.append(0x0A)
-            }
-            prefix.indent(depth)
-            prefix.writeString(keys[index])
-            prefix.append(" : ")
-            return prefix.bytes
+            var prefix: [UInt8] = n > 0 ? [UInt8(ascii: ","), 0x0A] : []
+            indent(depth, to: &prefix)
+            writeString(keys[index], to: &prefix)
+            append(" : ", to: &prefix)
+            return prefix
         }
     }
 
