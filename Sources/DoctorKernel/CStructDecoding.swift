@@ -1,4 +1,9 @@
 // Decoding DAHDI's C structs into DoctorCore values happens here and nowhere else.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CDahdi
 import DoctorCore
 import DoctorSystem
@@ -6,10 +11,12 @@ import DoctorSystem
 /// A NUL-terminated C char array (imported as a tuple) as a String; invalid UTF-8 is repaired, not trusted.
 func string<T>(fromCCharTuple tuple: T) -> String {
     withUnsafeBytes(of: tuple) { raw in
-        // Through a contiguous UInt8 buffer, String's fast UTF-8 path (a Slice of raw bytes is decoded byte by byte).
-        let bytes = raw.assumingMemoryBound(to: UInt8.self)
-        let length = bytes.firstIndex(of: 0) ?? bytes.count
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<length]), as: UTF8.self)
+        // memchr, then String's fast UTF-8 path on a contiguous buffer (a Slice of raw bytes is decoded byte by
+        // byte): a channel's name is decoded on every read, and this is most of what decoding costs.
+        guard let base = raw.baseAddress else { return "" }
+        let length = memchr(base, 0, raw.count).map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+        return String(decoding: UnsafeRawBufferPointer(start: base, count: length).assumingMemoryBound(to: UInt8.self),
+                      as: UTF8.self)
     }
 }
 

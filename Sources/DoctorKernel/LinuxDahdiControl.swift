@@ -43,9 +43,8 @@ public final class LinuxDahdiControl: DahdiControl, @unchecked Sendable {
     }
 
     public func channelParams(_ channels: Range<Int>, appendingTo readings: inout [ChannelParams]) -> (channel: Int, error: SystemError)? {
-        var params = dahdi_params()
         for channel in channels {
-            params = dahdi_params()
+            var params = dahdi_params()
             params.channo = CInt(channel)
             if case .failure(let error) = system_getParams(fd, &params) { return (channel, error) }
             readings.append(ChannelParams(params))

@@ -10,7 +10,7 @@ import Musl
 import DoctorCore
 
 /// Runs a -1/errno call, retrying on EINTR, and turns a failure into a `SystemError`.
-@inline(__always)
+@inlinable
 package func valueOrErrno(_ call: () -> CInt) -> Result<CInt, SystemError> {
     while true {
         let value = call()
@@ -22,6 +22,7 @@ package func valueOrErrno(_ call: () -> CInt) -> Result<CInt, SystemError> {
 }
 
 extension SystemError {
+    @usableFromInline
     package init(errno code: CInt) {
         self.init(code: code, name: errnoName(code), message: String(cString: strerror(code)))
     }

@@ -101,4 +101,20 @@ func sampleChannel(_ number: Int, span: Int, position: Int, signalling: Signalli
         _ = DahdiCollector().collect(control: .success(fake), sysfs: nil, proc: proc, pause: { paused += 1 })
         #expect(paused == 0)
     }
+
+    /// The echo canceller list from DAHDI_GETVERSION: split on commas, ASCII whitespace and NULs trimmed, empty
+    /// entries dropped; what is not ASCII is kept as it is.
+    @Test(arguments: [
+        ("MG2, OSLEC", ["MG2", "OSLEC"]),
+        ("", []),
+        (",", []),
+        (" MG2 ,, OSLEC\t,\n", ["MG2", "OSLEC"]),
+        ("MG2\0\0", ["MG2"]),
+        ("HWEC", ["HWEC"]),
+        ("  ", []),
+        ("ÉCHO, kb1", ["ÉCHO", "kb1"]),
+    ])
+    func echoCancellerListIsSplitOnCommas(list: String, expected: [String]) {
+        #expect(DriverVersion(version: "3.1.0", echoCancellerList: list).echoCancellers == expected)
+    }
 }

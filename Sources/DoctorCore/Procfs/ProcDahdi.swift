@@ -252,8 +252,8 @@ extension Substring {
     /// does the same on Characters).
     func trimmingKernelWhitespace() -> Substring {
         let bytes = utf8
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0 }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        guard let first = bytes.firstIndex(where: { !$0.isKernelWhitespace }),
+              let last = bytes.lastIndex(where: { !$0.isKernelWhitespace })
         else { return Substring() }
         return Substring(bytes[first...last])
     }
