@@ -12,7 +12,7 @@ import DoctorSystem
 func string<T>(fromCCharTuple tuple: T) -> String {
     withUnsafeBytes(of: tuple) { raw in
         // memchr, then String's fast UTF-8 path on a contiguous buffer (a Slice of raw bytes is decoded byte by
-        // byte): a channel's name is decoded on every read, and this is most of what decoding costs.
+        // byte): every channel's name is decoded on every read.
         guard let base = raw.baseAddress else { return "" }
         let length = memchr(base, 0, raw.count).map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
         return String(decoding: UnsafeRawBufferPointer(start: base, count: length).assumingMemoryBound(to: UInt8.self),

@@ -9,7 +9,8 @@ import Musl
 #endif
 import DoctorCore
 
-/// Runs a -1/errno call, retrying on EINTR, and turns a failure into a `SystemError`.
+/// Runs a -1/errno call, retrying on EINTR, and turns a failure into a `SystemError`. Inlinable: every ioctl of a
+/// read goes through it from another module, where `@inline(__always)` alone does not inline it.
 @inlinable
 package func valueOrErrno(_ call: () -> CInt) -> Result<CInt, SystemError> {
     while true {
