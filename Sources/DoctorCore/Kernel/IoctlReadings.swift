@@ -13,16 +13,9 @@ public struct DriverVersion: Sendable, Hashable, Codable {
     /// was a twentieth of a 48-channel read under QEMU TCG.
     public init(version: String, echoCancellerList: String) {
         var names: [String] = []
-        var list = echoCancellerList
-        list.withUTF8 { bytes in
-            var start = 0
-            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ",") {
-                var first = start, last = end
-                while first < last, bytes[first].isKernelWhitespace { first += 1 }
-                while last > first, bytes[last - 1].isKernelWhitespace { last -= 1 }
-                if first < last { names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<last]), as: UTF8.self)) }
-                start = end + 1
-            }
+        for part in echoCancellerList.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let name = Substring(part).trimmingKernelWhitespace()
+            if !name.isEmpty { names.append(String(name)) }
         }
         self.init(version: version, echoCancellers: names)
     }
@@ -128,6 +121,18 @@ public struct ChannelParams: Sendable, Hashable, Codable {
 extension UInt8 {
     /// The bytes `trimmingWhitespace` trims: ASCII space, tab, newline, carriage return, and NUL.
     var isKernelWhitespace: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D || self == 0 }
+}
+
+extension Substring {
+    /// Without the ASCII whitespace and NULs around it, cut on bytes (kernel text is ASCII; `trimmingWhitespace`
+    /// does the same on Characters).
+    func trimmingKernelWhitespace() -> Substring {
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !$0.isKernelWhitespace }),
+              let last = bytes.lastIndex(where: { !$0.isKernelWhitespace })
+        else { return Substring() }
+        return Substring(bytes[first...last])
+    }
 }
 
 extension StringProtocol {

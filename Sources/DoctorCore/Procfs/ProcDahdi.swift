@@ -246,15 +246,3 @@ extension Substring.UTF8View {
         return nil
     }
 }
-
-extension Substring {
-    /// Without the ASCII whitespace and NULs around it, cut on bytes (kernel text is ASCII; `trimmingWhitespace`
-    /// does the same on Characters).
-    func trimmingKernelWhitespace() -> Substring {
-        let bytes = utf8
-        guard let first = bytes.firstIndex(where: { !$0.isKernelWhitespace }),
-              let last = bytes.lastIndex(where: { !$0.isKernelWhitespace })
-        else { return Substring() }
-        return Substring(bytes[first...last])
-    }
-}
